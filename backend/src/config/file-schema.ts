@@ -1,0 +1,49 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * Shape of the YAML configuration file (`provisioning/soar/soar-config.yml` by default).
+ * Unknown keys are rejected so that a typo stops start-up instead of being silently ignored.
+ * Later sections (autoBlocker, alertManager, …) are added here as the features land.
+ */
+export const LogLevel = Type.Union([
+  Type.Literal('fatal'),
+  Type.Literal('error'),
+  Type.Literal('warn'),
+  Type.Literal('info'),
+  Type.Literal('debug'),
+  Type.Literal('trace'),
+  Type.Literal('silent'),
+]);
+
+const RateLimitSection = Type.Object(
+  {
+    max: Type.Optional(Type.Integer({ minimum: 1, description: 'requests allowed per window and client' })),
+    windowMs: Type.Optional(Type.Integer({ minimum: 1000, description: 'window length in milliseconds' })),
+    allowList: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), { description: 'client addresses that are never rate limited' })
+    ),
+  },
+  { additionalProperties: false }
+);
+
+const ApiSection = Type.Object(
+  {
+    rateLimit: Type.Optional(RateLimitSection),
+    requestTimeoutMs: Type.Optional(Type.Integer({ minimum: 1000 })),
+    bodyLimitBytes: Type.Optional(Type.Integer({ minimum: 1024 })),
+    trustProxy: Type.Optional(Type.Union([Type.Boolean(), Type.Array(Type.String({ minLength: 1 }))])),
+  },
+  { additionalProperties: false }
+);
+
+const LoggingSection = Type.Object({ level: Type.Optional(LogLevel) }, { additionalProperties: false });
+
+export const ConfigFileSchema = Type.Object(
+  {
+    api: Type.Optional(ApiSection),
+    logging: Type.Optional(LoggingSection),
+  },
+  { additionalProperties: false }
+);
+
+export type ConfigFile = Static<typeof ConfigFileSchema>;

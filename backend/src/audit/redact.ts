@@ -1,0 +1,76 @@
+/**
+ * Removes secrets from audit payloads before they are canonicalized and hashed: once hashed into the
+ * chain a value can never be deleted again (the table is WORM), so redaction has to happen first.
+ */
+
+export const REDACTED = '***REDACTED***';
+/** Replaces an object that contains itself, so hostile or accidental cycles cannot loop forever. */
+export const CIRCULAR = '[Circular]';
+/** Replaces anything nested deeper than MAX_REDACT_DEPTH, so hostile nesting cannot exhaust the stack. */
+export const TRUNCATED = '[Truncated]';
+export const MAX_REDACT_DEPTH = 64;
+
+export const DEFAULT_REDACTED_FIELDS: readonly string[] = [
+  'password',
+  'token',
+  'secret',
+  'apiKey',
+  'api_key',
+  'authorization',
+  'creditCard',
+  'ssn',
+  'cvv',
+  'cookie',
+];
+
+/**
+ * Lowercase and drop `_`/`-`, so `apiKey`, `api_key` and `API-KEY` all become `apikey`.
+ * A key is redacted when its normalized form equals a normalized field name or ends with it:
+ * `accessToken`, `refresh_token`, `client_secret`, `x-api-key`, `Set-Cookie` are all caught.
+ */
+export function normalizeFieldName(name: string): string {
+  return name.toLowerCase().replace(/[_-]/g, '');
+}
+
+export function isRedactedKey(key: string, fields: readonly string[]): boolean {
+  const normalized = normalizeFieldName(key);
+  // An empty field name would end every key; it is ignored rather than redacting everything.
+  return fields.some((field) => {
+    const suffix = normalizeFieldName(field);
+    return suffix !== '' && normalized.endsWith(suffix);
+  });
+}
+
+/**
+ * Deep copy of `value` with the value of every matching key, at any depth and inside arrays,
+ * replaced by REDACTED. The input is never mutated. Arrays stay arrays, Dates are copied, and other
+ * objects become plain objects of their own enumerable properties (what JSON would see).
+ * Only true cycles become CIRCULAR; an object shared by two branches is copied into both.
+ */
+export function redact(value: unknown, fields: readonly string[] = DEFAULT_REDACTED_FIELDS): unknown {
+  return copy(value, fields, new Set<object>(), 0);
+}
+
+function copy(value: unknown, fields: readonly string[], ancestors: Set<object>, depth: number): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (value instanceof Date) return new Date(value.getTime());
+  if (ancestors.has(value)) return CIRCULAR;
+  if (depth >= MAX_REDACT_DEPTH) return TRUNCATED;
+  ancestors.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((item: unknown) => copy(item, fields, ancestors, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [key, member] of Object.entries(value)) {
+      // defineProperty so a "__proto__" key stays an own property instead of replacing the prototype.
+      Object.defineProperty(out, key, {
+        value: isRedactedKey(key, fields) ? REDACTED : copy(member, fields, ancestors, depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  } finally {
+    ancestors.delete(value);
+  }
+}

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import path from 'node:path';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
@@ -71,5 +72,23 @@ test('a port already in use gives a clear error and leaves nothing open', async 
     );
   } finally {
     await first.close();
+  }
+});
+
+test('a client that connects and sends nothing is disconnected after the request timeout', async () => {
+  const cwd = tempDir();
+  const config = loadConfig({ DATA_DIR: path.join(cwd, 'data'), PORT: '0', REQUEST_TIMEOUT_MS: '1000' }, { cwd });
+  const server = await startServer(config, { logger: captureLogger().logger });
+  try {
+    const { port } = new URL(server.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    const startedAt = Date.now();
+    socket.write('GET /health HTTP/1.1\r\nHost: x\r\n'); // headers never finished
+    await new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    const elapsed = Date.now() - startedAt;
+    expect(elapsed).toBeGreaterThanOrEqual(900);
+    expect(elapsed).toBeLessThan(5000);
+  } finally {
+    await server.close();
   }
 });

@@ -10,11 +10,13 @@ import type { Config } from './config';
 import type { Database } from './db';
 import { createLogger } from './logging';
 import { packageVersion } from './package-info';
+import auditPlugin from './plugins/audit';
 import authPlugin from './plugins/auth';
 import dbPlugin from './plugins/db';
 import instancePlugin from './plugins/instance';
 import metricsPlugin, { UNMATCHED_ROUTE } from './plugins/metrics';
 import requestLogPlugin from './plugins/request-log';
+import auditRoutes from './routes/audit';
 import healthRoutes from './routes/health';
 import metricsRoutes from './routes/metrics';
 import systemRoutes from './routes/system';
@@ -83,7 +85,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           'of role viewer (reads), admin (everything) or ingest (submitting events).',
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
-      tags: [{ name: 'system', description: 'Health, readiness, metrics and service information' }],
+      tags: [
+        { name: 'system', description: 'Health, readiness, metrics and service information' },
+        { name: 'audit', description: 'Tamper-evident audit trail' },
+      ],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
@@ -108,6 +113,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(authPlugin, { tokens: opts.tokens, metricsToken: config.auth.metricsToken });
   await app.register(requestLogPlugin);
   await app.register(instancePlugin, { heartbeatMs: opts.heartbeatMs });
+  await app.register(auditPlugin);
 
   // Handlers before routes: encapsulated route plugins inherit the handlers set when they are registered.
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -126,6 +132,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(metricsRoutes);
   await app.register(systemRoutes, { prefix: '/api/system' });
+  await app.register(auditRoutes, { prefix: '/api/audit' });
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public', rateLimit: false } }, async () =>
     app.swagger()
   );

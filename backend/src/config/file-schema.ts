@@ -38,9 +38,20 @@ const ApiSection = Type.Object(
 
 const LoggingSection = Type.Object({ level: Type.Optional(LogLevel) }, { additionalProperties: false });
 
+const AuditSection = Type.Object(
+  {
+    retentionDays: Type.Optional(Type.Integer({ minimum: 1 })),
+    redactFields: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    excludePaths: Type.Optional(Type.Array(Type.String({ pattern: '^/' }))),
+    maxBatchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+  },
+  { additionalProperties: false }
+);
+
 export const ConfigFileSchema = Type.Object(
   {
     api: Type.Optional(ApiSection),
+    audit: Type.Optional(AuditSection),
     logging: Type.Optional(LoggingSection),
   },
   { additionalProperties: false }

@@ -5,6 +5,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ConfigError } from './errors';
 import { envEnum, envInt, envSecret, envString, type Env } from './env';
 import { ConfigFileSchema, type ConfigFile } from './file-schema';
+import { DEFAULT_REDACTED_FIELDS } from '../audit/redact';
 
 export { ConfigError } from './errors';
 export type { Env } from './env';
@@ -45,6 +46,15 @@ export interface Config {
     metricsToken: string | undefined;
   };
   rateLimit: { max: number; windowMs: number; allowList: string[] };
+  audit: {
+    retentionDays: number;
+    /** Keys whose values are replaced by ***REDACTED*** before hashing (case and separators ignored). */
+    redactFields: string[];
+    /** Request paths the HTTP audit hook does not record (prefix match). */
+    excludePaths: string[];
+    /** Most events accepted in one POST /api/audit/events. */
+    maxBatchSize: number;
+  };
 }
 
 export interface LoadConfigOptions {
@@ -105,6 +115,12 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       max: envInt(env, 'RATE_LIMIT_MAX', 1, 10_000_000) ?? api.rateLimit?.max ?? 1200,
       windowMs: envInt(env, 'RATE_LIMIT_WINDOW_MS', 1000, 86_400_000) ?? api.rateLimit?.windowMs ?? 60_000,
       allowList: api.rateLimit?.allowList ?? [],
+    },
+    audit: {
+      retentionDays: envInt(env, 'AUDIT_RETENTION_DAYS', 1, 36_500) ?? file.content.audit?.retentionDays ?? 2555,
+      redactFields: file.content.audit?.redactFields ?? [...DEFAULT_REDACTED_FIELDS],
+      excludePaths: file.content.audit?.excludePaths ?? ['/health', '/ready', '/metrics', '/docs'],
+      maxBatchSize: envInt(env, 'AUDIT_MAX_BATCH_SIZE', 1, 100_000) ?? file.content.audit?.maxBatchSize ?? 5000,
     },
   };
 }

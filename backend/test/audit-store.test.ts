@@ -1,0 +1,142 @@
+import type { Database } from '../src/db';
+import { migrate } from '../src/db/migrate';
+import { ChainVerifier, DEFAULT_REDACTED_FIELDS, merkleRoot, verifyInclusion } from '../src/audit';
+import { AuditInputError, type AuditEventInput } from '../src/audit/entry';
+import { planInclusion, planRoot } from '../src/audit/merkle-store';
+import { AuditWriter, fetchNodes } from '../src/audit/store';
+import { testDatabases } from './helpers';
+
+interface StoredRow {
+  seq: number;
+  canonical: Buffer;
+  leaf_hash: Buffer;
+  hash_prev: Buffer;
+  hash_current: Buffer;
+}
+
+const event = (i: number, extra: Partial<AuditEventInput> = {}): AuditEventInput => ({
+  action: 'read',
+  resource: 'bans',
+  status: 'success',
+  ip: '192.0.2.1',
+  path: `/api/bans/${i}`,
+  ...extra,
+});
+
+async function readRows(db: Database): Promise<StoredRow[]> {
+  return (
+    await db.query<StoredRow>('SELECT seq, canonical, leaf_hash, hash_prev, hash_current FROM audit_log ORDER BY seq')
+  ).rows;
+}
+
+function verify(rows: StoredRow[]) {
+  const verifier = new ChainVerifier();
+  for (const r of rows) {
+    verifier.push({
+      seq: r.seq,
+      entry: r.canonical,
+      leafHash: Buffer.from(r.leaf_hash).toString('hex'),
+      hashPrev: Buffer.from(r.hash_prev).toString('hex'),
+      hashCurrent: Buffer.from(r.hash_current).toString('hex'),
+    });
+  }
+  return verifier.result();
+}
+
+describe.each(testDatabases)('audit store on $name', ({ open }) => {
+  let db: Database;
+  beforeEach(async () => {
+    db = await open();
+    await migrate(db);
+  });
+  afterEach(async () => {
+    await db.close();
+  });
+
+  test('appends get consecutive seqs, a valid chain and Merkle nodes that prove every entry', async () => {
+    const writer = new AuditWriter(db, { redactFields: DEFAULT_REDACTED_FIELDS, maxBatchEntries: 7 });
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, r) => writer.append(Array.from({ length: 3 }, (_, i) => event(r * 3 + i))))
+    );
+    const ranges = results.map((r) => [r.firstSeq, r.lastSeq]).sort((a, b) => (a[0] as number) - (b[0] as number));
+    expect(ranges).toEqual(Array.from({ length: 12 }, (_, r) => [r * 3, r * 3 + 2]));
+
+    const rows = await readRows(db);
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 36 }, (_, i) => i));
+    expect(verify(rows)).toMatchObject({ valid: true, checked: 36 });
+
+    const leaves = rows.map((r) => Buffer.from(r.leaf_hash));
+    const rootPlan = planRoot(36);
+    const root = rootPlan.assemble(await fetchNodes(db, rootPlan.nodes));
+    expect(root.equals(merkleRoot(leaves))).toBe(true);
+    for (const seq of [0, 17, 35]) {
+      const plan = planInclusion(seq, 36);
+      const proof = plan.assemble(await fetchNodes(db, plan.nodes));
+      expect(verifyInclusion(seq, 36, leaves[seq] as Buffer, proof, root)).toBe(true);
+    }
+    const head = await db.query<{ tree_size: number }>('SELECT tree_size FROM audit_head');
+    expect(head.rows[0]?.tree_size).toBe(36);
+  });
+
+  test('two writers on one database keep one gap-free chain', async () => {
+    const a = new AuditWriter(db, { redactFields: [] });
+    const b = new AuditWriter(db, { redactFields: [] });
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).append([event(i), event(i, { action: 'write' })]))
+    );
+    const rows = await readRows(db);
+    expect(rows).toHaveLength(40);
+    expect(verify(rows)).toMatchObject({ valid: true, checked: 40 });
+    const plan = planRoot(40);
+    const root = plan.assemble(await fetchNodes(db, plan.nodes));
+    expect(root.equals(merkleRoot(rows.map((r) => Buffer.from(r.leaf_hash))))).toBe(true);
+  });
+
+  test('secrets are redacted before hashing, at any depth', async () => {
+    const writer = new AuditWriter(db, { redactFields: DEFAULT_REDACTED_FIELDS });
+    await writer.append([
+      event(1, {
+        body: { user: 'alice', password: 'hunter2', nested: [{ apiKey: 'k-123', note: 'ok' }] },
+        query: { access_token: 't-456' },
+        metadata: { Authorization: 'Bearer xyz' },
+      }),
+    ]);
+    const stored = await db.query<{ body: unknown; query: unknown; metadata: unknown; canonical: Buffer }>(
+      'SELECT body, query, metadata, canonical FROM audit_log'
+    );
+    const row = stored.rows[0];
+    expect(row?.body).toEqual({
+      user: 'alice',
+      password: '***REDACTED***',
+      nested: [{ apiKey: '***REDACTED***', note: 'ok' }],
+    });
+    expect(row?.query).toEqual({ access_token: '***REDACTED***' });
+    const text = Buffer.from(row?.canonical as Buffer).toString('utf8');
+    for (const secret of ['hunter2', 'k-123', 't-456', 'xyz']) expect(text).not.toContain(secret);
+  });
+
+  test('invalid input is refused before anything is written', async () => {
+    const writer = new AuditWriter(db, { redactFields: [] });
+    expect(() => writer.append([event(1), event(2, { ip: '999.1.1.1' })])).toThrow(AuditInputError);
+    expect(() => writer.append([event(1, { timestamp: 'yesterday' })])).toThrow(/timestamp/);
+    expect((await readRows(db)).length).toBe(0);
+  });
+
+  test('history cannot be changed: UPDATE, DELETE and TRUNCATE are refused', async () => {
+    const writer = new AuditWriter(db, { redactFields: [] });
+    await writer.append([event(1), event(2)]);
+    await expect(db.query("UPDATE audit_log SET action = 'forged' WHERE seq = 0")).rejects.toThrow(/append-only/);
+    await expect(db.query('DELETE FROM audit_log WHERE seq = 1')).rejects.toThrow(/append-only/);
+    await expect(db.exec('TRUNCATE audit_log')).rejects.toThrow(/append-only/);
+    await expect(db.query('DELETE FROM audit_merkle_nodes')).rejects.toThrow(/append-only/);
+    // Archiving-shaped updates are refused for entries still within retention.
+    await expect(
+      db.query(
+        `UPDATE audit_log SET archived_at = now(), canonical = NULL, query = NULL, body = NULL, metadata = NULL,
+           user_agent = NULL, error_message = NULL, ip_address = NULL, user_id = NULL, username = NULL,
+           path = NULL, resource_id = NULL WHERE seq = 0`
+      )
+    ).rejects.toThrow(/append-only/);
+    expect(verify(await readRows(db))).toMatchObject({ valid: true, checked: 2 });
+  });
+});

@@ -1,10 +1,15 @@
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram } from 'prom-client';
+import { isExcluded, toAuditEvent } from '../audit/http-capture';
 import { AuditWriter } from '../audit/store';
 
 declare module 'fastify' {
   interface FastifyInstance {
     audit: AuditWriter;
+  }
+  interface FastifyRequest {
+    /** The reason a request failed, recorded in the audit trail (5xx bodies are masked, this is not). */
+    auditError: string | undefined;
   }
 }
 
@@ -43,10 +48,57 @@ export default fp(
         duration.observe(seconds);
       },
     });
+    const failures = new Counter({
+      name: 'audit_log_write_failures_total',
+      help: 'Audit entries of HTTP requests that could not be written',
+      registers,
+    });
     app.decorate('audit', writer);
+    app.decorateRequest('auditError', undefined);
+
+    // Every request (but excluded paths) is recorded after the response is sent, so the client never waits
+    // for it; group commit batches these with everything else being written.
+    app.addHook('onError', async (request, _reply, error) => {
+      request.auditError = error.message;
+    });
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (reply.statusCode >= 400 && request.auditError === undefined && typeof payload === 'string') {
+        try {
+          const message = (JSON.parse(payload) as { message?: unknown }).message;
+          if (typeof message === 'string') request.auditError = message;
+        } catch {
+          // not JSON: nothing to record
+        }
+      }
+      return payload;
+    });
+    app.addHook('onResponse', async (request, reply) => {
+      const path = request.url.split('?')[0] ?? request.url;
+      if (isExcluded(path, app.config.audit.excludePaths)) return;
+      const event = toAuditEvent({
+        method: request.method,
+        url: request.url,
+        route: request.is404 ? undefined : request.routeOptions.url,
+        params: (request.params ?? {}) as Record<string, unknown>,
+        query: request.query,
+        body: request.body,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'],
+        user: request.principal?.user,
+        role: request.principal?.role,
+        requestId: request.id,
+        statusCode: reply.statusCode,
+        responseTimeMs: reply.elapsedTime,
+        errorMessage: request.auditError,
+      });
+      writer.append([event]).catch((err: unknown) => {
+        failures.inc();
+        request.log.error({ err }, 'could not write the audit entry of this request');
+      });
+    });
     app.addHook('onClose', async () => {
       await writer.flush();
     });
   },
-  { name: 'audit', dependencies: ['db', 'metrics'] }
+  { name: 'audit', dependencies: ['db', 'metrics', 'auth'] }
 );

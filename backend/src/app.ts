@@ -17,6 +17,7 @@ import instancePlugin from './plugins/instance';
 import metricsPlugin, { UNMATCHED_ROUTE } from './plugins/metrics';
 import requestLogPlugin from './plugins/request-log';
 import auditRoutes from './routes/audit';
+import auditProofRoutes from './routes/audit-proof';
 import healthRoutes from './routes/health';
 import metricsRoutes from './routes/metrics';
 import systemRoutes from './routes/system';
@@ -133,6 +134,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(metricsRoutes);
   await app.register(systemRoutes, { prefix: '/api/system' });
   await app.register(auditRoutes, { prefix: '/api/audit' });
+  await app.register(auditProofRoutes, { prefix: '/api/audit' });
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public', rateLimit: false } }, async () =>
     app.swagger()
   );

@@ -44,6 +44,8 @@ const AuditSection = Type.Object(
     redactFields: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
     excludePaths: Type.Optional(Type.Array(Type.String({ pattern: '^/' }))),
     maxBatchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+    checkpointEvery: Type.Optional(Type.Integer({ minimum: 1 })),
+    checkpointIntervalMs: Type.Optional(Type.Integer({ minimum: 1000 })),
   },
   { additionalProperties: false }
 );

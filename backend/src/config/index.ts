@@ -54,6 +54,12 @@ export interface Config {
     excludePaths: string[];
     /** Most events accepted in one POST /api/audit/events. */
     maxBatchSize: number;
+    /** Ed25519 private key (PKCS#8 PEM); undefined: generated into DATA_DIR/secrets/audit-signing-key.pem. */
+    signingKey: string | undefined;
+    /** Sign a tree head after this many new entries… */
+    checkpointEvery: number;
+    /** …or this long after the last one when entries were added since. */
+    checkpointIntervalMs: number;
   };
 }
 
@@ -121,6 +127,12 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       redactFields: file.content.audit?.redactFields ?? [...DEFAULT_REDACTED_FIELDS],
       excludePaths: file.content.audit?.excludePaths ?? ['/health', '/ready', '/metrics', '/docs'],
       maxBatchSize: envInt(env, 'AUDIT_MAX_BATCH_SIZE', 1, 100_000) ?? file.content.audit?.maxBatchSize ?? 5000,
+      signingKey: envSecret(env, 'AUDIT_SIGNING_KEY'),
+      checkpointEvery: file.content.audit?.checkpointEvery ?? 10_000,
+      checkpointIntervalMs:
+        envInt(env, 'AUDIT_CHECKPOINT_INTERVAL_MS', 1000, 86_400_000) ??
+        file.content.audit?.checkpointIntervalMs ??
+        60_000,
     },
   };
 }

@@ -1,11 +1,15 @@
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { isExcluded, toAuditEvent } from '../audit/http-capture';
+import { createCheckpoint } from '../audit/checkpoints';
+import { resolveSigningKey, type SigningKey } from '../audit/signing-key';
 import { AuditWriter } from '../audit/store';
 
 declare module 'fastify' {
   interface FastifyInstance {
     audit: AuditWriter;
+    auditKey: SigningKey;
+    auditIntegrity: { record(valid: boolean): void };
   }
   interface FastifyRequest {
     /** The reason a request failed, recorded in the audit trail (5xx bodies are masked, this is not). */
@@ -41,11 +45,55 @@ export default fp(
         if (size !== undefined) this.set(size);
       },
     });
+    const integrity = new Gauge({
+      name: 'audit_log_integrity_check_result',
+      help: 'Result of the last audit verification by this process: 1 valid, 0 invalid (absent before the first)',
+      registers,
+    });
+    const lastVerify = new Gauge({
+      name: 'audit_log_last_verify_timestamp_seconds',
+      help: 'When this process last completed an audit verification (Unix time)',
+      registers,
+    });
+    app.decorate('auditIntegrity', {
+      record(valid: boolean) {
+        integrity.set(valid ? 1 : 0);
+        lastVerify.set(Date.now() / 1000);
+      },
+    });
+
+    const key = resolveSigningKey(app.config.audit.signingKey, app.config.dataDir);
+    app.decorate('auditKey', key);
+    app.log.info(
+      { source: key.source, fingerprint: key.fingerprint },
+      'audit checkpoints are signed with this Ed25519 key'
+    );
+
+    // Checkpoints: after checkpointEvery new entries, and on a timer when anything was written since.
+    const { checkpointEvery, checkpointIntervalMs } = app.config.audit;
+    let sinceCheckpoint = 0;
+    let checkpointing: Promise<void> | undefined;
+    const checkpoint = (): void => {
+      sinceCheckpoint = 0;
+      checkpointing ??= createCheckpoint(app.db, key)
+        .then(() => undefined)
+        .catch((err: unknown) => app.log.warn({ err }, 'could not sign an audit checkpoint'))
+        .finally(() => {
+          checkpointing = undefined;
+        });
+    };
+    const timer = setInterval(() => {
+      if (sinceCheckpoint > 0) checkpoint();
+    }, checkpointIntervalMs);
+    timer.unref();
+
     const writer = new AuditWriter(app.db, {
       redactFields: app.config.audit.redactFields,
       onCommit: (count, seconds) => {
         entries.inc(count);
         duration.observe(seconds);
+        sinceCheckpoint += count;
+        if (sinceCheckpoint >= checkpointEvery) checkpoint();
       },
     });
     const failures = new Counter({
@@ -97,7 +145,9 @@ export default fp(
       });
     });
     app.addHook('onClose', async () => {
+      clearInterval(timer);
       await writer.flush();
+      await checkpointing;
     });
   },
   { name: 'audit', dependencies: ['db', 'metrics', 'auth'] }

@@ -1,0 +1,77 @@
+/** Signed tree heads: created from the stored Merkle nodes, kept in `audit_checkpoints`. */
+import type { Database, Queryable } from '../db';
+import { signTreeHead, verifyTreeHead, type TreeHead } from './checkpoint';
+import { planRoot } from './merkle-store';
+import type { SigningKey } from './signing-key';
+import { fetchNodes } from './store';
+
+export interface Checkpoint extends TreeHead {
+  signature: string;
+  keyFingerprint: string;
+}
+
+interface CheckpointRow {
+  tree_size: number;
+  root_hash: Buffer;
+  timestamp: string;
+  signature: string;
+  key_fingerprint: string;
+}
+
+const toCheckpoint = (row: CheckpointRow): Checkpoint => ({
+  treeSize: row.tree_size,
+  rootHash: Buffer.from(row.root_hash).toString('hex'),
+  timestamp: row.timestamp,
+  signature: row.signature,
+  keyFingerprint: row.key_fingerprint,
+});
+
+/** MTH of the first `treeSize` entries, from the stored nodes. */
+export async function rootAt(db: Queryable, treeSize: number): Promise<Buffer> {
+  const plan = planRoot(treeSize);
+  return plan.assemble(await fetchNodes(db, plan.nodes));
+}
+
+export async function latestCheckpoint(db: Queryable): Promise<Checkpoint | undefined> {
+  const rows = await db.query<CheckpointRow>(
+    'SELECT tree_size, root_hash, "timestamp", signature, key_fingerprint FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1'
+  );
+  return rows.rows[0] && toCheckpoint(rows.rows[0]);
+}
+
+/**
+ * Signs the current tree head and stores it; returns the existing checkpoint when the tree has not grown.
+ * The head row is locked while the root is read, so the signed size and root belong together.
+ */
+export async function createCheckpoint(db: Database, key: SigningKey): Promise<Checkpoint> {
+  return db.transaction(async (tx) => {
+    const head = await tx.query<{ tree_size: number }>('SELECT tree_size FROM audit_head FOR SHARE');
+    const treeSize = head.rows[0]?.tree_size ?? 0;
+    const existing = await tx.query<CheckpointRow>(
+      'SELECT tree_size, root_hash, "timestamp", signature, key_fingerprint FROM audit_checkpoints WHERE tree_size = $1',
+      [treeSize]
+    );
+    if (existing.rows[0]) return toCheckpoint(existing.rows[0]);
+    const treeHead: TreeHead = {
+      treeSize,
+      rootHash: (await rootAt(tx, treeSize)).toString('hex'),
+      timestamp: new Date().toISOString(),
+    };
+    const checkpoint = {
+      ...treeHead,
+      signature: signTreeHead(treeHead, key.privateKey),
+      keyFingerprint: key.fingerprint,
+    };
+    await tx.query(
+      `INSERT INTO audit_checkpoints (tree_size, root_hash, "timestamp", signature, key_fingerprint)
+       VALUES ($1, decode($2, 'hex'), $3, $4, $5)`,
+      [checkpoint.treeSize, checkpoint.rootHash, checkpoint.timestamp, checkpoint.signature, checkpoint.keyFingerprint]
+    );
+    return checkpoint;
+  });
+}
+
+export function checkpointSignatureValid(checkpoint: Checkpoint, key: SigningKey): boolean {
+  const { treeSize, rootHash, timestamp } = checkpoint;
+  return verifyTreeHead({ treeSize, rootHash, timestamp }, checkpoint.signature, key.publicKey);
+}

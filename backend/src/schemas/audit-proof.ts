@@ -1,0 +1,58 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const Hash = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256, lowercase hex' });
+
+/** Query string of POST /api/audit/verify: an optional seq range (default: everything). */
+export const VerifyQuery = Type.Object(
+  {
+    fromSeq: Type.Optional(Type.Integer({ minimum: 0 })),
+    toSeq: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false }
+);
+
+export const VerifyResponse = Type.Object({
+  valid: Type.Boolean(),
+  checked: Type.Integer(),
+  treeSize: Type.Integer(),
+  rootHash: Type.String(),
+  checkpointsChecked: Type.Integer(),
+  durationMs: Type.Number(),
+  firstInvalid: Type.Optional(Type.Object({ seq: Type.Integer(), reason: Type.String() })),
+});
+
+export const CheckpointResponse = Type.Object({
+  treeSize: Type.Integer(),
+  rootHash: Hash,
+  timestamp: Type.String({ description: 'ISO 8601 UTC with milliseconds, as signed' }),
+  signature: Type.String({ description: 'Ed25519 over the RFC 8785 bytes of {treeSize, rootHash, timestamp}, base64' }),
+  keyFingerprint: Type.String(),
+});
+
+export const InclusionQuery = Type.Object({
+  seq: Type.Integer({ minimum: 0 }),
+  treeSize: Type.Optional(Type.Integer({ minimum: 1, description: 'default: the current size' })),
+});
+export type InclusionQuery = Static<typeof InclusionQuery>;
+
+export const InclusionResponse = Type.Object({
+  seq: Type.Integer(),
+  treeSize: Type.Integer(),
+  leafHash: Hash,
+  rootHash: Hash,
+  proof: Type.Array(Hash),
+});
+
+export const ConsistencyQuery = Type.Object({
+  from: Type.Integer({ minimum: 1 }),
+  to: Type.Optional(Type.Integer({ minimum: 1, description: 'default: the current size' })),
+});
+export type ConsistencyQuery = Static<typeof ConsistencyQuery>;
+
+export const ConsistencyResponse = Type.Object({
+  from: Type.Integer(),
+  to: Type.Integer(),
+  fromRoot: Hash,
+  toRoot: Hash,
+  proof: Type.Array(Hash),
+});

@@ -35,25 +35,11 @@ export interface AuditEventInput {
 }
 
 /** The hashed form: `seq` fixes the position, timestamps are UTC with milliseconds, absent fields are omitted. */
-export interface AuditEntry {
+export interface AuditEntry extends Omit<AuditEventInput, 'id' | 'timestamp' | 'query' | 'metadata'> {
   seq: number;
   id: string;
   timestamp: string;
-  userId?: string;
-  username?: string;
-  action: string;
-  resource: string;
-  resourceId?: string;
-  method?: string;
-  path?: string;
   query?: unknown;
-  body?: unknown;
-  ip?: string;
-  userAgent?: string;
-  status: AuditStatus;
-  statusCode?: number;
-  responseTime?: number;
-  errorMessage?: string;
   metadata?: unknown;
 }
 

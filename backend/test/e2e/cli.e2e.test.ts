@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -60,14 +60,23 @@ describe('cartae-secops command', () => {
 
   test('migrate applies the schema once; the second run is a no-op', () => {
     const dataDir = tempDir();
+    const shipped = readdirSync(path.resolve(__dirname, '../../migrations'))
+      .filter((f) => f.endsWith('.sql'))
+      .sort()
+      .map((f) => f.replace(/\.sql$/, ''));
     const first = run(['migrate', '--data-dir', dataDir]);
     expect(first.stderr).toBe('');
-    expect(first.stdout).toMatch(/applied +0001_instances\n1 migration\(s\) applied\n$/);
+    expect(first.stdout.split('\n').slice(1)).toEqual([
+      ...shipped.map((name) => `applied  ${name}`),
+      `${shipped.length} migration(s) applied`,
+      '',
+    ]);
     const second = run(['migrate'], { DATA_DIR: dataDir });
     expect(second.status).toBe(0);
     expect(second.stdout).toMatch(/schema is up to date\n$/);
     const status = run(['migrate', '--status', '--data-dir', dataDir]);
-    expect(status.stdout).toMatch(/applied +0001_instances .*\n1 applied, 0 pending\n$/);
+    expect(status.stdout).toMatch(/applied +0001_instances .*\n/);
+    expect(status.stdout).toMatch(new RegExp(`\\n${shipped.length} applied, 0 pending\\n$`));
   });
 
   test('invalid configuration stops start-up with a message naming the key', () => {

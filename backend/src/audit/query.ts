@@ -185,6 +185,32 @@ export async function getAuditEvent(db: Queryable, id: string): Promise<AuditEve
   return { ...toRecord(rest), canonical: row.canonical ? Buffer.from(row.canonical).toString('base64') : null };
 }
 
+/**
+ * Every entry matching `filter` in seq order, with its canonical bytes (base64), read in pages by seq so
+ * that memory stays constant however many rows match. Used by the export.
+ */
+export async function* iterateAuditEvents(
+  db: Queryable,
+  filter: AuditFilter,
+  pageSize = 2000
+): AsyncGenerator<AuditEventDetail> {
+  let after = -1;
+  for (;;) {
+    const { where, params } = buildAuditWhere(filter);
+    const seq = `$${params.push(after)}::int8`;
+    const limit = `$${params.push(pageSize)}`;
+    const { rows } = await db.query<AuditRow & { canonical: Uint8Array | null }>(
+      `SELECT ${COLUMNS}, canonical FROM audit_log WHERE ${where} AND seq > ${seq} ORDER BY seq LIMIT ${limit}`,
+      params
+    );
+    for (const { canonical, ...rest } of rows) {
+      yield { ...toRecord(rest), canonical: canonical ? Buffer.from(canonical).toString('base64') : null };
+    }
+    if (rows.length < pageSize) return;
+    after = (rows[rows.length - 1] as AuditRow).seq;
+  }
+}
+
 const BUCKET_KEY: Record<StatsGroupBy, string> = {
   day: `to_char(date_trunc('day', "timestamp" AT TIME ZONE 'UTC'), 'YYYY-MM-DD')`,
   action: 'action',

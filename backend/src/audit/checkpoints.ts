@@ -1,5 +1,6 @@
 /** Signed tree heads: created from the stored Merkle nodes, kept in `audit_checkpoints`. */
 import type { Database, Queryable } from '../db';
+import { toHex } from './hash';
 import { signTreeHead, verifyTreeHead, type TreeHead } from './checkpoint';
 import { planRoot } from './merkle-store';
 import type { SigningKey } from './signing-key';
@@ -20,7 +21,7 @@ interface CheckpointRow {
 
 const toCheckpoint = (row: CheckpointRow): Checkpoint => ({
   treeSize: row.tree_size,
-  rootHash: Buffer.from(row.root_hash).toString('hex'),
+  rootHash: toHex(row.root_hash),
   timestamp: row.timestamp,
   signature: row.signature,
   keyFingerprint: row.key_fingerprint,
@@ -32,11 +33,19 @@ export async function rootAt(db: Queryable, treeSize: number): Promise<Buffer> {
   return plan.assemble(await fetchNodes(db, plan.nodes));
 }
 
+const CHECKPOINT_COLUMNS = 'tree_size, root_hash, "timestamp", signature, key_fingerprint';
+
 export async function latestCheckpoint(db: Queryable): Promise<Checkpoint | undefined> {
   const rows = await db.query<CheckpointRow>(
-    'SELECT tree_size, root_hash, "timestamp", signature, key_fingerprint FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1'
+    `SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1`
   );
   return rows.rows[0] && toCheckpoint(rows.rows[0]);
+}
+
+/** Every checkpoint, smallest tree first. */
+export async function listCheckpoints(db: Queryable): Promise<Checkpoint[]> {
+  const rows = await db.query<CheckpointRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints ORDER BY tree_size`);
+  return rows.rows.map(toCheckpoint);
 }
 
 /**
@@ -48,7 +57,7 @@ export async function createCheckpoint(db: Database, key: SigningKey): Promise<C
     const head = await tx.query<{ tree_size: number }>('SELECT tree_size FROM audit_head FOR SHARE');
     const treeSize = head.rows[0]?.tree_size ?? 0;
     const existing = await tx.query<CheckpointRow>(
-      'SELECT tree_size, root_hash, "timestamp", signature, key_fingerprint FROM audit_checkpoints WHERE tree_size = $1',
+      `SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE tree_size = $1`,
       [treeSize]
     );
     if (existing.rows[0]) return toCheckpoint(existing.rows[0]);

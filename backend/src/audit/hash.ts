@@ -16,6 +16,11 @@ export function isHashHex(value: unknown): value is string {
   return typeof value === 'string' && HASH_HEX.test(value);
 }
 
+/** Lowercase hex of stored bytes (pg gives Buffer, PGlite Uint8Array). */
+export function toHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex');
+}
+
 /** Decodes a 64-character lowercase hex SHA-256; throws on anything else instead of truncating like Buffer.from. */
 export function hashFromHex(hex: string): Buffer {
   if (!isHashHex(hex)) throw new TypeError('expected a SHA-256 hash as 64 lowercase hex characters');

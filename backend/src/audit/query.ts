@@ -3,6 +3,7 @@
  * and counts per bucket. Parameterized SQL over `Queryable`, no Fastify, so the read API and the CSV/JSON
  * export run the same queries.
  */
+import { BadRequestError } from '../errors';
 import type { Queryable } from '../db';
 import { normalizeCidr } from '../net/ip';
 import type { AuditEventDetail, AuditEventRecord, AuditStatsBucket } from '../schemas/audit-read';
@@ -28,9 +29,8 @@ export interface AuditFilter {
 export type AuditFilterInput = { [K in keyof AuditFilter]?: K extends 'from' | 'to' ? string : AuditFilter[K] };
 
 /** Invalid filter, cursor or range: the caller's mistake (400 over HTTP). */
-export class AuditQueryError extends Error {
+export class AuditQueryError extends BadRequestError {
   override name = 'AuditQueryError';
-  readonly statusCode = 400;
 }
 
 export const DEFAULT_PAGE_SIZE = 50;

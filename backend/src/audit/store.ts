@@ -7,6 +7,7 @@
 import type { Database, Queryable } from '../db';
 import { chainHash, GENESIS_HASH } from './chain';
 import { AuditInputError, buildEntry, entryBytes, type AuditEntry, type AuditEventInput } from './entry';
+import { toHex } from './hash';
 import { leafHash } from './merkle';
 import {
   MerkleAppender,
@@ -32,7 +33,8 @@ export interface AuditWriterOptions {
 }
 
 interface Pending {
-  inputs: readonly AuditEventInput[];
+  /** Built, redacted and validated on arrival; only `seq` is assigned when the batch is written. */
+  entries: AuditEntry[];
   resolve: (result: AppendResult) => void;
   reject: (err: unknown) => void;
 }
@@ -60,7 +62,8 @@ const json = (value: unknown): string | null => (value === undefined ? null : JS
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
 
 /** Reads stored Merkle nodes: level 0 from `audit_log.leaf_hash`, higher levels from `audit_merkle_nodes`. */
-export async function fetchNodes(db: Queryable, ids: readonly NodeId[]): Promise<NodeLookup> {
+export async function fetchNodes(db: Queryable, requested: readonly NodeId[]): Promise<NodeLookup> {
+  const ids = [...new Map(requested.map((id) => [nodeKey(id), id])).values()]; // plans often share nodes
   const found = new Map<string, Buffer>();
   const leaves = ids.filter((id) => id.level === 0).map((id) => id.index);
   const inner = ids.filter((id) => id.level > 0);
@@ -82,6 +85,11 @@ export async function fetchNodes(db: Queryable, ids: readonly NodeId[]): Promise
   return (id) => found.get(nodeKey(id));
 }
 
+/** Entries in the trail, as the head row records them (all processes). */
+export async function treeSize(db: Queryable): Promise<number> {
+  return (await db.query<{ tree_size: number }>('SELECT tree_size FROM audit_head')).rows[0]?.tree_size ?? 0;
+}
+
 export class AuditWriter {
   private readonly queue: Pending[] = [];
   private flushing: Promise<void> | undefined;
@@ -101,17 +109,17 @@ export class AuditWriter {
    */
   append(inputs: readonly AuditEventInput[]): Promise<AppendResult> {
     if (inputs.length === 0) return Promise.reject(new RangeError('nothing to append'));
-    // Validate now, not mid-batch, so that one bad event rejects its request and nothing else.
-    inputs.forEach((input, index) => {
+    // Build now, not mid-batch, so that one bad event rejects its request and nothing else.
+    const entries = inputs.map((input, index) => {
       try {
-        buildEntry(0, input, this.options.redactFields);
+        return buildEntry(0, input, this.options.redactFields);
       } catch (err) {
         if (err instanceof AuditInputError) throw err.at(index);
         throw err;
       }
     });
     return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ inputs, resolve, reject });
+      this.queue.push({ entries, resolve, reject });
       this.flushing ??= this.drain();
     });
   }
@@ -128,11 +136,11 @@ export class AuditWriter {
         let count = 0;
         while (
           this.queue.length > 0 &&
-          (batch.length === 0 || count + (this.queue[0] as Pending).inputs.length <= this.maxBatchEntries)
+          (batch.length === 0 || count + (this.queue[0] as Pending).entries.length <= this.maxBatchEntries)
         ) {
           const next = this.queue.shift() as Pending;
           batch.push(next);
-          count += next.inputs.length;
+          count += next.entries.length;
         }
         await this.write(batch);
       }
@@ -154,12 +162,12 @@ export class AuditWriter {
         const rows = new Rows();
         const nodes: StoredNode[] = [];
         let seq = row.tree_size;
-        let prev = row.tree_size === 0 ? GENESIS_HASH : Buffer.from(row.head_hash).toString('hex');
+        let prev = row.tree_size === 0 ? GENESIS_HASH : toHex(row.head_hash);
         const out: AppendResult[] = [];
         for (const pending of batch) {
           const firstSeq = seq;
-          for (const input of pending.inputs) {
-            const entry = buildEntry(seq, input, this.options.redactFields);
+          for (const entry of pending.entries) {
+            entry.seq = seq;
             const bytes = entryBytes(entry);
             const leaf = leafHash(bytes);
             const current = chainHash(prev, bytes);
@@ -168,7 +176,7 @@ export class AuditWriter {
             prev = current;
             seq += 1;
           }
-          out.push({ firstSeq, lastSeq: seq - 1, count: pending.inputs.length });
+          out.push({ firstSeq, lastSeq: seq - 1, count: pending.entries.length });
         }
         await tx.query(INSERT_ENTRIES, rows.params());
         if (nodes.length > 0) {

@@ -5,7 +5,8 @@
  */
 import type { Queryable } from '../db';
 import { ChainVerifier, type ChainResult } from './chain';
-import { checkpointSignatureValid, rootAt, type Checkpoint } from './checkpoints';
+import { checkpointSignatureValid, listCheckpoints, rootAt } from './checkpoints';
+import { toHex as hex } from './hash';
 import { MerkleTreeBuilder } from './merkle-builder';
 import type { SigningKey } from './signing-key';
 
@@ -35,8 +36,6 @@ interface Row {
   hash_current: Buffer;
 }
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-
 export async function verifyAuditLog(
   db: Queryable,
   key: SigningKey,
@@ -50,7 +49,7 @@ export async function verifyAuditLog(
   const whole = from === 0 && to === treeSize - 1;
   const pageSize = options.pageSize ?? 10_000;
   const total = Math.max(0, to - from + 1);
-  const checkpoints = whole ? await allCheckpoints(db) : [];
+  const checkpoints = whole ? await listCheckpoints(db) : [];
   const report = (
     checked: number,
     rootHash: string,
@@ -124,7 +123,7 @@ export async function verifyAuditLog(
   if (!whole) return report(result.checked, hex(await rootAt(db, to + 1)));
 
   const root = hex(tree.root());
-  if (treeSize > 0 && head && result.valid && result.headHash !== hex(head.head_hash)) {
+  if (treeSize > 0 && head && result.headHash !== hex(head.head_hash)) {
     return report(result.checked, root, {
       seq: treeSize - 1,
       reason: 'the recorded head hash does not match the last entry',
@@ -163,21 +162,4 @@ export async function verifyAuditLog(
 
 function failure(result: Extract<ChainResult, { valid: false }>): { seq: number; reason: string } {
   return { seq: result.firstBadSeq, reason: result.reason };
-}
-
-async function allCheckpoints(db: Queryable): Promise<Checkpoint[]> {
-  const rows = await db.query<{
-    tree_size: number;
-    root_hash: Buffer;
-    timestamp: string;
-    signature: string;
-    key_fingerprint: string;
-  }>('SELECT tree_size, root_hash, "timestamp", signature, key_fingerprint FROM audit_checkpoints ORDER BY tree_size');
-  return rows.rows.map((r) => ({
-    treeSize: r.tree_size,
-    rootHash: hex(r.root_hash),
-    timestamp: r.timestamp,
-    signature: r.signature,
-    keyFingerprint: r.key_fingerprint,
-  }));
 }

@@ -3,7 +3,7 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import { isExcluded, toAuditEvent } from '../audit/http-capture';
 import { createCheckpoint } from '../audit/checkpoints';
 import { resolveSigningKey, type SigningKey } from '../audit/signing-key';
-import { AuditWriter } from '../audit/store';
+import { AuditWriter, treeSize } from '../audit/store';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -40,8 +40,7 @@ export default fp(
       help: 'Entries in the audit trail (all processes), read from the database at scrape time',
       registers,
       async collect() {
-        const head = await app.db.query<{ tree_size: number }>('SELECT tree_size FROM audit_head').catch(() => null);
-        const size = head?.rows[0]?.tree_size;
+        const size = await treeSize(app.db).catch(() => undefined);
         if (size !== undefined) this.set(size);
       },
     });

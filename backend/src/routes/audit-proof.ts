@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { createCheckpoint, latestCheckpoint } from '../audit/checkpoints';
-import { nodeKey, planInclusion, planConsistency, planRoot, type NodeId } from '../audit/merkle-store';
-import { fetchNodes } from '../audit/store';
+import { planInclusion, planConsistency, planRoot } from '../audit/merkle-store';
+import { toHex as hex } from '../audit/hash';
+import { fetchNodes, treeSize as storedTreeSize } from '../audit/store';
+import { BadRequestError } from '../errors';
 import { verifyAuditLog } from '../audit/verify';
 import { Access } from '../auth/roles';
 import { authErrors, bearerSecurity } from '../schemas/common';
@@ -16,24 +18,10 @@ import {
   VerifyResponse,
 } from '../schemas/audit-proof';
 
-class BadRequest extends Error {
-  readonly statusCode = 400;
-}
-
 const errors = { 400: { $ref: 'ErrorResponse' }, 404: { $ref: 'ErrorResponse' }, ...authErrors } as const;
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 /** Verification, signed checkpoints and RFC 6962 proofs (docs/audit-format.md). */
 const auditProofRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const currentSize = async (): Promise<number> =>
-    (await app.db.query<{ tree_size: number }>('SELECT tree_size FROM audit_head')).rows[0]?.tree_size ?? 0;
-
-  /** Fetches the nodes of several plans in one round trip. */
-  const fetchAll = async (...lists: NodeId[][]) => {
-    const unique = new Map(lists.flat().map((id) => [nodeKey(id), id]));
-    return fetchNodes(app.db, [...unique.values()]);
-  };
-
   app.post(
     '/verify',
     {
@@ -121,19 +109,19 @@ const auditProofRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const size = await currentSize();
+      const size = await storedTreeSize(app.db);
       const treeSize = request.query.treeSize ?? size;
-      if (treeSize > size) throw new BadRequest(`treeSize ${treeSize} is larger than the log (${size} entries)`);
+      if (treeSize > size) throw new BadRequestError(`treeSize ${treeSize} is larger than the log (${size} entries)`);
       const { seq } = request.query;
       let plan;
       try {
         plan = planInclusion(seq, treeSize);
       } catch (err) {
-        throw new BadRequest((err as Error).message);
+        throw new BadRequestError((err as Error).message);
       }
       const root = planRoot(treeSize);
       const leaf = { level: 0, index: seq };
-      const lookup = await fetchAll(plan.nodes, root.nodes, [leaf]);
+      const lookup = await fetchNodes(app.db, [...plan.nodes, ...root.nodes, leaf]);
       const leafHash = lookup(leaf);
       if (!leafHash) throw new Error(`leaf ${seq} is missing`);
       return {
@@ -159,19 +147,19 @@ const auditProofRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const size = await currentSize();
+      const size = await storedTreeSize(app.db);
       const to = request.query.to ?? size;
       const { from } = request.query;
-      if (to > size) throw new BadRequest(`to ${to} is larger than the log (${size} entries)`);
+      if (to > size) throw new BadRequestError(`to ${to} is larger than the log (${size} entries)`);
       let plan;
       try {
         plan = planConsistency(from, to);
       } catch (err) {
-        throw new BadRequest((err as Error).message);
+        throw new BadRequestError((err as Error).message);
       }
       const fromRoot = planRoot(from);
       const toRoot = planRoot(to);
-      const lookup = await fetchAll(plan.nodes, fromRoot.nodes, toRoot.nodes);
+      const lookup = await fetchNodes(app.db, [...plan.nodes, ...fromRoot.nodes, ...toRoot.nodes]);
       return {
         from,
         to,

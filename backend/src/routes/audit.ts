@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { BadRequestError } from '../errors';
 import { AuditInputError, type AuditEventInput } from '../audit/entry';
 import { Access } from '../auth/roles';
 import { AuditEventSchema, IngestBody, IngestResponse } from '../schemas/audit';
@@ -7,23 +8,17 @@ import { authErrors, bearerSecurity } from '../schemas/common';
 
 const checkEvent = TypeCompiler.Compile(AuditEventSchema);
 
-export class BatchValidationError extends Error {
-  readonly statusCode = 400;
-}
-
 /** Validates each event so the error names its index and field; nothing is written when one is invalid. */
 function validateBatch(events: unknown[], maxBatchSize: number): AuditEventInput[] {
-  if (events.length === 0) throw new BatchValidationError('events must contain at least one event');
+  if (events.length === 0) throw new BadRequestError('events must contain at least one event');
   if (events.length > maxBatchSize) {
-    throw new BatchValidationError(
-      `events has ${events.length} events; at most ${maxBatchSize} are accepted per request`
-    );
+    throw new BadRequestError(`events has ${events.length} events; at most ${maxBatchSize} are accepted per request`);
   }
   events.forEach((event, index) => {
     const error = checkEvent.Errors(event).First();
     if (error) {
       const field = error.path.replace(/^\//, '').replace(/\//g, '.');
-      throw new BatchValidationError(`events[${index}]${field ? `.${field}` : ''}: ${error.message.toLowerCase()}`);
+      throw new BadRequestError(`events[${index}]${field ? `.${field}` : ''}: ${error.message.toLowerCase()}`);
     }
   });
   return events as AuditEventInput[];
@@ -51,7 +46,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const result = await app.audit.append(events);
         return reply.code(201).send({ accepted: result.count, firstSeq: result.firstSeq, lastSeq: result.lastSeq });
       } catch (err) {
-        if (err instanceof AuditInputError) throw new BatchValidationError(err.message);
+        if (err instanceof AuditInputError) throw new BadRequestError(err.message);
         throw err;
       }
     }

@@ -2,6 +2,9 @@
  * HTTP baseline: requests/s and latency of the secops API, measured with autocannon over loopback
  * against the real server started as a child process (as `npm start` runs it), next to a bare Fastify
  * server in the same conditions so the cost of our plugins (auth, metrics, logging, rate limit) shows.
+ * The same authenticated route is measured on a second server with the audit hook off, so the hook's
+ * cost shows; and audit ingest (POST /api/audit/events in batches) next to a raw COPY of the same rows
+ * into a table with the same columns and indexes.
  *
  *   npm run bench                      # 5 s per case, 20 connections
  *   BENCH_DURATION=10 BENCH_CONNECTIONS=50 npm run bench
@@ -18,6 +21,9 @@ import { packageRoot } from '../src/package-info';
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const TOKEN = 'b'.repeat(64);
+const INGEST_TOKEN = 'c'.repeat(64);
+const INGEST_BATCH = Number(process.env.BENCH_INGEST_BATCH ?? 1000);
+const INGEST_CONNECTIONS = 4;
 
 interface Row {
   case: string;
@@ -59,8 +65,13 @@ async function start(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: C
   throw new Error(`${args.join(' ')} did not answer on ${url} within 60 s`);
 }
 
-async function measure(name: string, url: string, headers: Record<string, string> = {}): Promise<Row> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers });
+async function measure(
+  name: string,
+  url: string,
+  headers: Record<string, string> = {},
+  extra: Partial<autocannon.Options> = {}
+): Promise<Row> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers, ...extra });
   return {
     case: name,
     requests: result.requests.total,
@@ -78,15 +89,71 @@ function table(rows: Row[]): string {
   return [header, line, ...body].join('\n');
 }
 
+/** One audit event as another application would post it. */
+function ingestBody(): string {
+  return JSON.stringify(
+    Array.from({ length: INGEST_BATCH }, (_, i) => ({
+      action: 'login',
+      resource: 'session',
+      resourceId: `s-${i}`,
+      username: 'alice',
+      ip: '198.51.100.7',
+      userAgent: 'bench',
+      status: i % 10 === 0 ? 'failure' : 'success',
+      statusCode: i % 10 === 0 ? 401 : 200,
+      metadata: { app: 'portal', attempt: i },
+    }))
+  );
+}
+
+/**
+ * The raw-COPY peer: the rows the server just stored, copied out and COPYed into a table LIKE audit_log
+ * (same columns and indexes), in batches of the ingest size. Entries/s of PostgreSQL alone.
+ */
+async function copyPeer(url: string, schema: string, rows: number): Promise<number> {
+  const { Client } = await import('pg');
+  const { from, to } = await import('pg-copy-streams');
+  const client = new Client({ connectionString: url, options: `-c search_path=${schema}` });
+  await client.connect();
+  try {
+    await client.query('CREATE TABLE copy_peer (LIKE audit_log INCLUDING ALL)');
+    const chunks: Buffer[] = [];
+    const out = client.query(to(`COPY (SELECT * FROM audit_log ORDER BY seq LIMIT ${rows}) TO STDOUT`));
+    for await (const chunk of out) chunks.push(chunk as Buffer);
+    const lines = Buffer.concat(chunks)
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line !== '');
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < lines.length; i += INGEST_BATCH) {
+      const stream = client.query(from('COPY copy_peer FROM STDIN'));
+      await new Promise<void>((resolve, reject) => {
+        stream.on('error', reject);
+        stream.on('finish', resolve);
+        stream.end(`${lines.slice(i, i + INGEST_BATCH).join('\n')}\n`);
+      });
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return Math.round(lines.length / seconds);
+  } finally {
+    await client.end();
+  }
+}
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'secops-bench-'));
+  const databaseUrl = process.env.DATABASE_URL;
+  const schema = `bench_${process.pid}`;
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn', // a log line per request would measure the terminal, not the API
     RATE_LIMIT_MAX: '10000000',
     SECOPS_VIEWER_TOKEN: TOKEN,
-    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+    SECOPS_INGEST_TOKEN: INGEST_TOKEN,
+    AUDIT_MAX_BATCH_SIZE: String(Math.max(INGEST_BATCH, 5000)),
+    BODY_LIMIT_BYTES: String(64 * 1024 * 1024),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema } : {}),
   };
   const bin = path.join(packageRoot(), 'bin', 'cartae-secops.js');
   const peerScript = `
@@ -95,9 +162,17 @@ async function main(): Promise<void> {
     app.listen({ host: '127.0.0.1', port: Number(process.env.PORT) });`;
 
   const children: ChildProcess[] = [];
+  const audit: string[] = [];
   try {
     const api = await start([bin, 'serve'], env);
     children.push(api.child);
+    const unaudited = await start([bin, 'serve'], {
+      ...env,
+      AUDIT_CAPTURE_REQUESTS: 'false',
+      DATA_DIR: `${dataDir}-unaudited`,
+      ...(databaseUrl ? { DATABASE_SCHEMA: `${schema}_unaudited` } : {}),
+    });
+    children.push(unaudited.child);
     const peer = await start(['-e', peerScript], { PATH: process.env.PATH });
     children.push(peer.child);
     const auth = { authorization: `Bearer ${TOKEN}` };
@@ -106,16 +181,48 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
     rows.push(await measure('peer: bare Fastify GET /health', `${peer.url}/health`));
     rows.push(await measure('GET /health (no token)', `${api.url}/health`));
-    rows.push(await measure('GET /api/system/session (viewer token)', `${api.url}/api/system/session`, auth));
+    const off = await measure('GET /api/system/session, audit hook off', `${unaudited.url}/api/system/session`, auth);
+    const on = await measure('GET /api/system/session, audit hook on', `${api.url}/api/system/session`, auth);
+    rows.push(off, on);
     rows.push(await measure('GET /api/system/info (viewer token, 1 SQL query)', `${api.url}/api/system/info`, auth));
-    const database = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+    const ingest = await measure(
+      `POST /api/audit/events (${INGEST_BATCH} events per request, ${INGEST_CONNECTIONS} connections)`,
+      `${api.url}/api/audit/events`,
+      { authorization: `Bearer ${INGEST_TOKEN}`, 'content-type': 'application/json' },
+      { method: 'POST', body: ingestBody(), connections: INGEST_CONNECTIONS }
+    );
+    rows.push(ingest);
+    const hookCost = off.rps > 0 ? (1 - on.rps / off.rps) * 100 : 0;
+    const ingestRate = ingest.rps * INGEST_BATCH;
+    audit.push(`| audit hook cost on an authenticated route | ${hookCost.toFixed(1)}% of requests/s |`);
+    audit.push(`| durable ingest through the API | ${ingestRate} entries/s |`);
+    if (databaseUrl) {
+      const copyRate = await copyPeer(databaseUrl, schema, Math.min(ingest.requests * INGEST_BATCH, 200_000));
+      audit.push(`| raw COPY of the same rows into a LIKE audit_log table | ${copyRate} entries/s |`);
+      audit.push(`| ingest / raw COPY | ${((ingestRate / copyRate) * 100).toFixed(0)}% |`);
+    }
+    const database = databaseUrl ? 'PostgreSQL' : 'PGlite';
     process.stdout.write(
-      `\nHTTP baseline (${database}, ${CONNECTIONS} connections, ${DURATION} s each, loopback)\n\n${table(rows)}\n`
+      `\nHTTP baseline (${database}, ${CONNECTIONS} connections, ${DURATION} s each, loopback)\n\n${table(rows)}\n` +
+        `\nAudit trail\n\n| measure | value |\n|---|---:|\n${audit.join('\n')}\n`
     );
   } finally {
     for (const child of children) child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 1000));
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(`${dataDir}-unaudited`, { recursive: true, force: true });
+    if (databaseUrl) await dropSchemas(databaseUrl, [schema, `${schema}_unaudited`]);
+  }
+}
+
+async function dropSchemas(url: string, schemas: string[]): Promise<void> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const name of schemas) await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
+  } finally {
+    await client.end();
   }
 }
 

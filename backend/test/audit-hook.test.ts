@@ -101,3 +101,22 @@ test('large bodies are recorded as their size only', () => {
   expect(event.body).toEqual({ truncated: true, bytes: MAX_CAPTURED_BODY_BYTES + 11 });
   expect(event.query).toBeUndefined();
 });
+
+test('audit.captureRequests off: requests are not recorded, posted events still are', async () => {
+  const quiet = await createTestApp({ env: { AUDIT_CAPTURE_REQUESTS: 'false' } });
+  try {
+    await quiet.app.inject({ method: 'GET', url: '/api/system/session', headers: bearer(TEST_TOKENS.viewer) });
+    const posted = await quiet.app.inject({
+      method: 'POST',
+      url: '/api/audit/events',
+      headers: bearer(TEST_TOKENS.ingest),
+      payload: [{ action: 'login', resource: 'session', status: 'success' }],
+    });
+    expect(posted.statusCode).toBe(201);
+    await quiet.app.audit.flush();
+    const stored = await quiet.db.query<{ action: string }>('SELECT action FROM audit_log ORDER BY seq');
+    expect(stored.rows).toEqual([{ action: 'login' }]);
+  } finally {
+    await quiet.close();
+  }
+});

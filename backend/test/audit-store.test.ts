@@ -1,10 +1,10 @@
 import type { Database } from '../src/db';
 import { migrate } from '../src/db/migrate';
 import { ChainVerifier, DEFAULT_REDACTED_FIELDS, merkleRoot, verifyInclusion } from '../src/audit';
-import { AuditInputError, type AuditEventInput } from '../src/audit/entry';
+import { AuditInputError } from '../src/audit/entry';
 import { planInclusion, planRoot } from '../src/audit/merkle-store';
 import { AuditWriter, fetchNodes } from '../src/audit/store';
-import { testDatabases } from './helpers';
+import { auditEvent, testDatabases } from './helpers';
 
 interface StoredRow {
   seq: number;
@@ -14,14 +14,7 @@ interface StoredRow {
   hash_current: Buffer;
 }
 
-const event = (i: number, extra: Partial<AuditEventInput> = {}): AuditEventInput => ({
-  action: 'read',
-  resource: 'bans',
-  status: 'success',
-  ip: '192.0.2.1',
-  path: `/api/bans/${i}`,
-  ...extra,
-});
+const event = auditEvent;
 
 async function readRows(db: Database): Promise<StoredRow[]> {
   return (
@@ -76,6 +69,28 @@ describe.each(testDatabases)('audit store on $name', ({ open }) => {
     }
     const head = await db.query<{ tree_size: number }>('SELECT tree_size FROM audit_head');
     expect(head.rows[0]?.tree_size).toBe(36);
+  });
+
+  test('large batches are loaded with COPY: special characters survive, chain and tree verify', async () => {
+    const writer = new AuditWriter(db, { redactFields: DEFAULT_REDACTED_FIELDS });
+    const odd = 'tab\there, back\\slash, new\nline, cr\r, quote " and \\N';
+    const [small, large] = await Promise.all([
+      writer.append([event(0)]),
+      writer.append(
+        Array.from({ length: 300 }, (_, i) => event(i, { username: `${odd} ${i}`, body: { note: odd, token: 'x' } }))
+      ),
+    ]);
+    expect(small).toEqual({ firstSeq: 0, lastSeq: 0, count: 1 });
+    expect(large).toEqual({ firstSeq: 1, lastSeq: 300, count: 300 });
+    const stored = await db.query<{ username: string; body: unknown }>(
+      'SELECT username, body FROM audit_log WHERE seq = 300'
+    );
+    expect(stored.rows[0]).toEqual({ username: `${odd} 299`, body: { note: odd, token: '***REDACTED***' } });
+    const rows = await readRows(db);
+    expect(verify(rows)).toMatchObject({ valid: true, checked: 301 });
+    const plan = planRoot(301);
+    const root = plan.assemble(await fetchNodes(db, plan.nodes));
+    expect(root.equals(merkleRoot(rows.map((r) => Buffer.from(r.leaf_hash))))).toBe(true);
   });
 
   test('two writers on one database keep one gap-free chain', async () => {

@@ -10,6 +10,7 @@ import type { Tokens } from '../src/auth/tokens';
 import { loadConfig, type Config } from '../src/config';
 import { PgliteDatabase, PostgresDatabase, type Database } from '../src/db';
 import { migrate } from '../src/db/migrate';
+import type { AuditEventInput } from '../src/audit/entry';
 import { loggerOptions } from '../src/logging';
 
 export const TEST_TOKENS: Tokens = {
@@ -119,3 +120,13 @@ export async function createTestApp(
     },
   };
 }
+
+/** A valid audit event numbered `i` (path /api/bans/i), with `extra` fields. */
+export const auditEvent = (i: number, extra: Partial<AuditEventInput> = {}): AuditEventInput => ({
+  action: 'read',
+  resource: 'bans',
+  status: 'success',
+  ip: '192.0.2.1',
+  path: `/api/bans/${i}`,
+  ...extra,
+});

@@ -23,7 +23,53 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 export function canonicalize(value: unknown): string {
   if (value === undefined) throw new CanonicalJsonError('undefined is not JSON', '$');
-  return serialize(value, '$', new Set<object>(), 0);
+  // Fast pass without paths or cycle tracking (a cycle ends at the depth bound); anything it refuses is
+  // serialized again by the careful pass, which names the offending value.
+  const fast = fastSerialize(value, 0);
+  return fast ?? serialize(value, '$', new Set<object>(), 0);
+}
+
+/** The canonical form, or undefined when `value` holds anything the careful pass would reject. */
+function fastSerialize(value: unknown, depth: number): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return value.isWellFormed() ? JSON.stringify(value) : undefined;
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : undefined;
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      if (depth >= MAX_CANONICAL_DEPTH) return undefined;
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          const item = fastSerialize(value[i], depth + 1);
+          if (item === undefined) return undefined;
+          out += i === 0 ? item : `,${item}`;
+        }
+        return `${out}]`;
+      }
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return undefined;
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).sort();
+      let out = '{';
+      let first = true;
+      for (const key of keys) {
+        const member = record[key];
+        if (member === undefined) continue;
+        if (!key.isWellFormed()) return undefined;
+        const text = fastSerialize(member, depth + 1);
+        if (text === undefined) return undefined;
+        out += `${first ? '' : ','}${JSON.stringify(key)}:${text}`;
+        first = false;
+      }
+      return `${out}}`;
+    }
+    default:
+      return undefined;
+  }
 }
 
 /** UTF-8 bytes of the canonical form: what gets stored and hashed (RFC 8785 §3.2.4). */

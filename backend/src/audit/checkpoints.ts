@@ -80,7 +80,7 @@ export async function createCheckpoint(db: Database, key: SigningKey): Promise<C
   });
 }
 
-export function checkpointSignatureValid(checkpoint: Checkpoint, key: SigningKey): boolean {
+export function checkpointSignatureValid(checkpoint: Checkpoint, key: Pick<SigningKey, 'publicKey'>): boolean {
   const { treeSize, rootHash, timestamp } = checkpoint;
   return verifyTreeHead({ treeSize, rootHash, timestamp }, checkpoint.signature, key.publicKey);
 }

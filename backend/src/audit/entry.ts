@@ -59,16 +59,23 @@ export class AuditInputError extends Error {
   }
 }
 
-/** Builds the entry for position `seq`, with secrets redacted; throws AuditInputError on invalid input. */
-export function buildEntry(seq: number, input: AuditEventInput, redactFields: readonly string[]): AuditEntry {
+/** The checks buildEntry makes, without building: throws AuditInputError on invalid input. */
+export function validateInput(input: AuditEventInput): void {
+  parseInput(input);
+}
+
+function parseInput(input: AuditEventInput): { timestamp: Date; ip: string | undefined } {
   const timestamp = input.timestamp === undefined ? new Date() : new Date(input.timestamp);
   if (Number.isNaN(timestamp.getTime())) throw new AuditInputError('timestamp', 'is not an ISO 8601 date-time');
-  let ip: string | undefined;
-  if (input.ip !== undefined) {
-    const normalized = normalizeIp(input.ip);
-    if (normalized === null) throw new AuditInputError('ip', `is not an IPv4 or IPv6 address (got "${input.ip}")`);
-    ip = normalized;
-  }
+  if (input.ip === undefined) return { timestamp, ip: undefined };
+  const ip = normalizeIp(input.ip);
+  if (ip === null) throw new AuditInputError('ip', `is not an IPv4 or IPv6 address (got "${input.ip}")`);
+  return { timestamp, ip };
+}
+
+/** Builds the entry for position `seq`, with secrets redacted; throws AuditInputError on invalid input. */
+export function buildEntry(seq: number, input: AuditEventInput, redactFields: readonly string[]): AuditEntry {
+  const { timestamp, ip } = parseInput(input);
   const entry: AuditEntry = {
     seq,
     id: input.id ?? randomUUID(),

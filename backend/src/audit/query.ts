@@ -9,6 +9,11 @@ import { normalizeCidr } from '../net/ip';
 import type { AuditEventDetail, AuditEventRecord, AuditStatsBucket } from '../schemas/audit-read';
 import type { AuditStatus } from './entry';
 
+/** Exactly the expression idx_audit_search indexes (migration 0003), so the planner can use the index. */
+const SEARCH_VECTOR = `to_tsvector('simple'::regconfig,
+    coalesce(action, '') || ' ' || coalesce(resource, '') || ' ' || coalesce(resource_id, '') || ' ' ||
+    coalesce(username, '') || ' ' || coalesce(path, '') || ' ' || coalesce(error_message, ''))`;
+
 /** Filters on the trail; every field given narrows the result (AND). */
 export interface AuditFilter {
   /** Matches `username` or `user_id` exactly. */
@@ -97,7 +102,7 @@ export function buildAuditWhere(filter: AuditFilter, params: unknown[] = []): { 
   if (filter.from !== undefined) conditions.push(`"timestamp" >= ${add(filter.from.toISOString())}::timestamptz`);
   if (filter.to !== undefined) conditions.push(`"timestamp" <= ${add(filter.to.toISOString())}::timestamptz`);
   if (filter.status !== undefined) conditions.push(`status = ${add(filter.status)}`);
-  if (filter.q !== undefined) conditions.push(`search @@ websearch_to_tsquery('simple', ${add(filter.q)})`);
+  if (filter.q !== undefined) conditions.push(`${SEARCH_VECTOR} @@ websearch_to_tsquery('simple', ${add(filter.q)})`);
   return { where: conditions.length === 0 ? 'TRUE' : conditions.join(' AND '), params };
 }
 

@@ -33,12 +33,24 @@ export function normalizeFieldName(name: string): string {
 }
 
 export function isRedactedKey(key: string, fields: readonly string[]): boolean {
-  const normalized = normalizeFieldName(key);
-  // An empty field name would end every key; it is ignored rather than redacting everything.
-  return fields.some((field) => {
-    const suffix = normalizeFieldName(field);
-    return suffix !== '' && normalized.endsWith(suffix);
-  });
+  return matcher(fields)(key);
+}
+
+/** Normalized suffixes per field list: audit entries are redacted with the same configured list every time. */
+const matchers = new WeakMap<readonly string[], (key: string) => boolean>();
+
+function matcher(fields: readonly string[]): (key: string) => boolean {
+  let match = matchers.get(fields);
+  if (!match) {
+    // An empty field name would end every key; it is ignored rather than redacting everything.
+    const suffixes = fields.map(normalizeFieldName).filter((suffix) => suffix !== '');
+    match = (key) => {
+      const normalized = normalizeFieldName(key);
+      return suffixes.some((suffix) => normalized.endsWith(suffix));
+    };
+    matchers.set(fields, match);
+  }
+  return match;
 }
 
 /**
@@ -48,26 +60,27 @@ export function isRedactedKey(key: string, fields: readonly string[]): boolean {
  * Only true cycles become CIRCULAR; an object shared by two branches is copied into both.
  */
 export function redact(value: unknown, fields: readonly string[] = DEFAULT_REDACTED_FIELDS): unknown {
-  return copy(value, fields, new Set<object>(), 0);
+  return copy(value, matcher(fields), new Set<object>(), 0);
 }
 
-function copy(value: unknown, fields: readonly string[], ancestors: Set<object>, depth: number): unknown {
+function copy(value: unknown, redacted: (key: string) => boolean, ancestors: Set<object>, depth: number): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (value instanceof Date) return new Date(value.getTime());
   if (ancestors.has(value)) return CIRCULAR;
   if (depth >= MAX_REDACT_DEPTH) return TRUNCATED;
   ancestors.add(value);
   try {
-    if (Array.isArray(value)) return value.map((item: unknown) => copy(item, fields, ancestors, depth + 1));
+    if (Array.isArray(value)) return value.map((item: unknown) => copy(item, redacted, ancestors, depth + 1));
     const out: Record<string, unknown> = {};
-    for (const [key, member] of Object.entries(value)) {
-      // defineProperty so a "__proto__" key stays an own property instead of replacing the prototype.
-      Object.defineProperty(out, key, {
-        value: isRedactedKey(key, fields) ? REDACTED : copy(member, fields, ancestors, depth + 1),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+    for (const key of Object.keys(value)) {
+      const member = (value as Record<string, unknown>)[key];
+      const copied = redacted(key) ? REDACTED : copy(member, redacted, ancestors, depth + 1);
+      if (key === '__proto__') {
+        // defineProperty so a "__proto__" key stays an own property instead of replacing the prototype.
+        Object.defineProperty(out, key, { value: copied, enumerable: true, writable: true, configurable: true });
+      } else {
+        out[key] = copied;
+      }
     }
     return out;
   } finally {

@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { generateSigningKey, loadSigningKey, publicKeyFingerprint } from './checkpoint';
+import { generateSigningKey, loadSigningKey, loadVerifyKey, publicKeyFingerprint } from './checkpoint';
 
 export interface SigningKey {
   privateKey: KeyObject;
@@ -41,4 +41,27 @@ export function resolveSigningKey(configured: string | undefined, dataDir: strin
     fingerprint: publicKeyFingerprint(publicKey),
     source,
   };
+}
+
+/**
+ * The public key that verifies checkpoints, for tools that must not create one: from a PEM file (public or
+ * private key), else the configured key, else the key in the data folder; undefined when there is none.
+ */
+export function readVerifyKey(
+  configured: string | undefined,
+  dataDir: string,
+  publicKeyFile?: string
+): { publicKey: KeyObject; fingerprint: string; source: string } | undefined {
+  let pem = configured;
+  let source = 'AUDIT_SIGNING_KEY';
+  if (publicKeyFile !== undefined) {
+    pem = readFileSync(publicKeyFile, 'utf8');
+    source = publicKeyFile;
+  } else if (pem === undefined) {
+    source = signingKeyFile(dataDir);
+    if (!existsSync(source)) return undefined;
+    pem = readFileSync(source, 'utf8');
+  }
+  const publicKey = loadVerifyKey(pem);
+  return { publicKey, fingerprint: publicKeyFingerprint(publicKey), source };
 }

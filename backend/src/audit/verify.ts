@@ -38,7 +38,7 @@ interface Row {
 
 export async function verifyAuditLog(
   db: Queryable,
-  key: SigningKey,
+  key: Pick<SigningKey, 'publicKey'>,
   options: VerifyOptions = {}
 ): Promise<VerifyReport> {
   const head = (await db.query<{ tree_size: number; head_hash: Buffer }>('SELECT tree_size, head_hash FROM audit_head'))

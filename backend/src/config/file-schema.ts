@@ -42,6 +42,7 @@ const AuditSection = Type.Object(
   {
     retentionDays: Type.Optional(Type.Integer({ minimum: 1 })),
     redactFields: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    captureRequests: Type.Optional(Type.Boolean()),
     excludePaths: Type.Optional(Type.Array(Type.String({ pattern: '^/' }))),
     maxBatchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
     checkpointEvery: Type.Optional(Type.Integer({ minimum: 1 })),

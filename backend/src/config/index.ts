@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ConfigError } from './errors';
-import { envEnum, envInt, envSecret, envString, type Env } from './env';
+import { envBool, envEnum, envInt, envSecret, envString, type Env } from './env';
 import { ConfigFileSchema, type ConfigFile } from './file-schema';
 import { DEFAULT_REDACTED_FIELDS } from '../audit/redact';
 
@@ -50,6 +50,8 @@ export interface Config {
     retentionDays: number;
     /** Keys whose values are replaced by ***REDACTED*** before hashing (case and separators ignored). */
     redactFields: string[];
+    /** Whether the HTTP audit hook records this API's own requests (events posted to the API always are). */
+    captureRequests: boolean;
     /** Request paths the HTTP audit hook does not record (prefix match). */
     excludePaths: string[];
     /** Most events accepted in one POST /api/audit/events. */
@@ -125,6 +127,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     audit: {
       retentionDays: envInt(env, 'AUDIT_RETENTION_DAYS', 1, 36_500) ?? file.content.audit?.retentionDays ?? 2555,
       redactFields: file.content.audit?.redactFields ?? [...DEFAULT_REDACTED_FIELDS],
+      captureRequests: envBool(env, 'AUDIT_CAPTURE_REQUESTS') ?? file.content.audit?.captureRequests ?? true,
       excludePaths: file.content.audit?.excludePaths ?? ['/health', '/ready', '/metrics', '/docs'],
       maxBatchSize: envInt(env, 'AUDIT_MAX_BATCH_SIZE', 1, 100_000) ?? file.content.audit?.maxBatchSize ?? 5000,
       signingKey: envSecret(env, 'AUDIT_SIGNING_KEY'),

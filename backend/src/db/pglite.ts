@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { PG_TYPE, parseInt8, type Database, type Queryable, type QueryResult } from './types';
+import { copySql, PG_TYPE, parseInt8, type Database, type Queryable, type QueryResult } from './types';
 
 export interface PgliteOptions {
   /** Folder of the database files; `undefined` keeps the database in memory (tests). */
@@ -59,6 +59,11 @@ export class PgliteDatabase implements Database {
     await this.db.exec(sql);
   }
 
+  async copyFrom(table: string, columns: readonly string[], data: string): Promise<number> {
+    this.assertOpen();
+    return blobCopy(this.db, table, columns, data);
+  }
+
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     this.assertOpen();
     return this.db.transaction(async (t) =>
@@ -70,6 +75,7 @@ export class PgliteDatabase implements Database {
         exec: async (sql) => {
           await t.exec(sql);
         },
+        copyFrom: (table, columns, data) => blobCopy(t, table, columns, data),
       })
     );
   }
@@ -87,4 +93,15 @@ export class PgliteDatabase implements Database {
   private assertOpen(): void {
     if (this.closed) throw new Error('database is closed');
   }
+}
+
+/** PGlite reads COPY data from the virtual file /dev/blob. */
+async function blobCopy(
+  db: Pick<PGlite, 'query'>,
+  table: string,
+  columns: readonly string[],
+  data: string
+): Promise<number> {
+  const result = await db.query(copySql(table, columns, "'/dev/blob'"), [], { blob: new Blob([data]) });
+  return result.affectedRows ?? 0;
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { PG_TYPE, parseInt8, type Database, type Queryable, type QueryResult } from './types';
+import { from as copyStream } from 'pg-copy-streams';
+import { copySql, PG_TYPE, parseInt8, type Database, type Queryable, type QueryResult } from './types';
 
 export interface PostgresOptions {
   url: string;
@@ -45,6 +46,19 @@ export class PostgresDatabase implements Database {
     await this.pool.query(sql);
   }
 
+  async copyFrom(table: string, columns: readonly string[], data: string): Promise<number> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      return await copyInto(client, table, columns, data);
+    } catch (err) {
+      broken = !(err instanceof pg.DatabaseError); // a server-side error leaves the connection usable
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     const tx: Queryable = {
@@ -55,6 +69,7 @@ export class PostgresDatabase implements Database {
       exec: async (sql) => {
         await client.query(sql);
       },
+      copyFrom: (table, columns, data) => copyInto(client, table, columns, data),
     };
     let broken = false;
     try {
@@ -81,4 +96,19 @@ export class PostgresDatabase implements Database {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+async function copyInto(
+  client: pg.PoolClient,
+  table: string,
+  columns: readonly string[],
+  data: string
+): Promise<number> {
+  const stream = client.query(copyStream(copySql(table, columns, 'STDIN')));
+  await new Promise<void>((resolve, reject) => {
+    stream.on('error', reject);
+    stream.on('finish', resolve);
+    stream.end(data);
+  });
+  return stream.rowCount;
 }

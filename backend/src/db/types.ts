@@ -9,6 +9,17 @@ export interface Queryable {
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
   /** A script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
+  /**
+   * Bulk load: `COPY table (columns) FROM STDIN` with `data` in COPY text format (tab-separated, `\N` for
+   * null, one row per line). Resolves with the number of rows loaded.
+   */
+  copyFrom(table: string, columns: readonly string[], data: string): Promise<number>;
+}
+
+/** The COPY statement both implementations run; only the source differs (a stream, or PGlite's blob). */
+export function copySql(table: string, columns: readonly string[], source: string): string {
+  const quoted = columns.map((c) => `"${c.replace(/"/g, '""')}"`).join(', ');
+  return `COPY ${table} (${quoted}) FROM ${source}`;
 }
 
 export type DatabaseKind = 'postgres' | 'pglite';

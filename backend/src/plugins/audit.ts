@@ -1,13 +1,15 @@
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { isExcluded, toAuditEvent } from '../audit/http-capture';
 import { createCheckpoint } from '../audit/checkpoints';
 import { resolveSigningKey, type SigningKey } from '../audit/signing-key';
-import { AuditWriter, treeSize } from '../audit/store';
+import { AuditWriter, treeSize, type AuditSink } from '../audit/store';
+import { WriterThread } from '../audit/writer-thread';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    audit: AuditWriter;
+    audit: AuditSink;
     auditKey: SigningKey;
     auditIntegrity: { record(valid: boolean): void };
   }
@@ -86,15 +88,27 @@ export default fp(
     }, checkpointIntervalMs);
     timer.unref();
 
-    const writer = new AuditWriter(app.db, {
-      redactFields: app.config.audit.redactFields,
-      onCommit: (count, seconds) => {
-        entries.inc(count);
-        duration.observe(seconds);
-        sinceCheckpoint += count;
-        if (sinceCheckpoint >= checkpointEvery) checkpoint();
-      },
-    });
+    const onCommit = (count: number, seconds: number): void => {
+      entries.inc(count);
+      duration.observe(seconds);
+      sinceCheckpoint += count;
+      if (sinceCheckpoint >= checkpointEvery) checkpoint();
+    };
+    const { url, schema, statementTimeoutMs } = app.config.database;
+    let writer: AuditSink;
+    if (url === undefined) {
+      writer = new AuditWriter(app.db, { redactFields: app.config.audit.redactFields, onCommit });
+    } else {
+      const thread = new WriterThread({
+        database: { url, schema, statementTimeoutMs },
+        redactFields: app.config.audit.redactFields,
+        onCommit,
+        onThreadError: (err) =>
+          app.log.error({ err }, 'the audit writer thread stopped; it restarts on the next entry'),
+      });
+      await thread.start();
+      writer = thread;
+    }
     const failures = new Counter({
       name: 'audit_log_write_failures_total',
       help: 'Audit entries of HTTP requests that could not be written',
@@ -103,51 +117,58 @@ export default fp(
     app.decorate('audit', writer);
     app.decorateRequest('auditError', undefined);
 
-    // Every request (but excluded paths) is recorded after the response is sent, so the client never waits
-    // for it; group commit batches these with everything else being written.
-    app.addHook('onError', async (request, _reply, error) => {
-      request.auditError = error.message;
-    });
-    app.addHook('onSend', async (request, reply, payload) => {
-      if (reply.statusCode >= 400 && request.auditError === undefined && typeof payload === 'string') {
-        try {
-          const message = (JSON.parse(payload) as { message?: unknown }).message;
-          if (typeof message === 'string') request.auditError = message;
-        } catch {
-          // not JSON: nothing to record
-        }
-      }
-      return payload;
-    });
-    app.addHook('onResponse', async (request, reply) => {
-      const path = request.url.split('?')[0] ?? request.url;
-      if (isExcluded(path, app.config.audit.excludePaths)) return;
-      const event = toAuditEvent({
-        method: request.method,
-        url: request.url,
-        route: request.is404 ? undefined : request.routeOptions.url,
-        params: (request.params ?? {}) as Record<string, unknown>,
-        query: request.query,
-        body: request.body,
-        ip: request.ip,
-        userAgent: request.headers['user-agent'],
-        user: request.principal?.user,
-        role: request.principal?.role,
-        requestId: request.id,
-        statusCode: reply.statusCode,
-        responseTimeMs: reply.elapsedTime,
-        errorMessage: request.auditError,
-      });
-      writer.append([event]).catch((err: unknown) => {
-        failures.inc();
-        request.log.error({ err }, 'could not write the audit entry of this request');
-      });
-    });
+    if (app.config.audit.captureRequests) captureRequests(app, writer, failures);
+    else app.log.warn('audit.captureRequests is off: requests to this API are not recorded in the audit trail');
     app.addHook('onClose', async () => {
       clearInterval(timer);
-      await writer.flush();
+      await writer.close();
       await checkpointing;
     });
   },
   { name: 'audit', dependencies: ['db', 'metrics', 'auth'] }
 );
+
+/**
+ * Records every request (but excluded paths) after the response is sent, so the client never waits for
+ * it; group commit batches these with everything else being written.
+ */
+function captureRequests(app: FastifyInstance, writer: AuditSink, failures: Counter): void {
+  app.addHook('onError', async (request, _reply, error) => {
+    request.auditError = error.message;
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (reply.statusCode >= 400 && request.auditError === undefined && typeof payload === 'string') {
+      try {
+        const message = (JSON.parse(payload) as { message?: unknown }).message;
+        if (typeof message === 'string') request.auditError = message;
+      } catch {
+        // not JSON: nothing to record
+      }
+    }
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const path = request.url.split('?')[0] ?? request.url;
+    if (isExcluded(path, app.config.audit.excludePaths)) return;
+    const event = toAuditEvent({
+      method: request.method,
+      url: request.url,
+      route: request.is404 ? undefined : request.routeOptions.url,
+      params: (request.params ?? {}) as Record<string, unknown>,
+      query: request.query,
+      body: request.body,
+      ip: request.ip,
+      userAgent: request.headers['user-agent'],
+      user: request.principal?.user,
+      role: request.principal?.role,
+      requestId: request.id,
+      statusCode: reply.statusCode,
+      responseTimeMs: reply.elapsedTime,
+      errorMessage: request.auditError,
+    });
+    writer.append([event], { background: true }).catch((err: unknown) => {
+      failures.inc();
+      request.log.error({ err }, 'could not write the audit entry of this request');
+    });
+  });
+}

@@ -1,7 +1,8 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PgliteDatabase } from '../../src/db';
 
 /** The installed command, exactly as `npm start` and operators run it. */
 const BIN = path.resolve(__dirname, '../../bin/cartae-secops.js');
@@ -112,4 +113,51 @@ describe('cartae-secops command', () => {
     expect(await exited(server.child)).toBe(0);
     expect(server.output()).toContain('cartae-secops stopped');
   });
+
+  test('audit verify: exit 0 on the trail a server wrote, 1 once a row is altered, 78 without a key', async () => {
+    const dataDir = tempDir();
+    const token = 'e'.repeat(64);
+    const server = await serve({ DATA_DIR: dataDir, PORT: '0', SECOPS_INGEST_TOKEN: token });
+    try {
+      const posted = await fetch(`${server.url}/api/audit/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(
+          Array.from({ length: 50 }, (_, i) => ({ action: 'login', resource: `r${i}`, status: 'success' }))
+        ),
+      });
+      expect(posted.status).toBe(201);
+      const checkpoint = await fetch(`${server.url}/api/audit/checkpoint`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${readFileSync(path.join(dataDir, 'secrets', 'admin.token'), 'utf8').trim()}`,
+        },
+      });
+      expect(checkpoint.status).toBe(201);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    expect(await exited(server.child)).toBe(0);
+
+    const valid = run(['audit', 'verify'], { DATA_DIR: dataDir });
+    expect(valid.stderr).toMatch(/verify \d+\/\d+ \(100\.0%\) .* entries\/s, ETA 0s/);
+    expect(valid.stdout).toMatch(/^valid: \d+ entries checked .* 1 signed checkpoint\(s\) match/);
+    expect(valid.status).toBe(0);
+    const json = run(['audit', 'verify', '--json'], { DATA_DIR: dataDir });
+    expect(JSON.parse(json.stdout)).toMatchObject({ valid: true, checkpointsChecked: 1 });
+
+    // Tamper as the database owner would: bypass the append-only trigger and change one field.
+    const db = await PgliteDatabase.open({ dataDir, schema: 'public' });
+    await db.exec(
+      "ALTER TABLE audit_log DISABLE TRIGGER audit_log_worm_row; UPDATE audit_log SET canonical = convert_to(replace(convert_from(canonical, 'UTF8'), 'r7\"', 'r8\"'), 'UTF8') WHERE resource = 'r7'; ALTER TABLE audit_log ENABLE TRIGGER audit_log_worm_row"
+    );
+    await db.close();
+    const invalid = run(['audit', 'verify'], { DATA_DIR: dataDir });
+    expect(invalid.stdout).toMatch(/^INVALID at seq \d+: /);
+    expect(invalid.status).toBe(1);
+
+    const keyless = run(['audit', 'verify'], { DATA_DIR: tempDir() });
+    expect(keyless.status).toBe(78);
+    expect(keyless.stderr).toContain('--public-key is needed');
+  }, 120_000);
 });

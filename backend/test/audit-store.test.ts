@@ -4,6 +4,9 @@ import { ChainVerifier, DEFAULT_REDACTED_FIELDS, merkleRoot, verifyInclusion } f
 import { AuditInputError } from '../src/audit/entry';
 import { planInclusion, planRoot } from '../src/audit/merkle-store';
 import { AuditWriter, fetchNodes } from '../src/audit/store';
+import { createCheckpoint } from '../src/audit/checkpoints';
+import { generateSigningKey } from '../src/audit/checkpoint';
+import { resolveSigningKey } from '../src/audit/signing-key';
 import { auditEvent, testDatabases } from './helpers';
 
 interface StoredRow {
@@ -91,6 +94,17 @@ describe.each(testDatabases)('audit store on $name', ({ open }) => {
     const plan = planRoot(301);
     const root = plan.assemble(await fetchNodes(db, plan.nodes));
     expect(root.equals(merkleRoot(rows.map((r) => Buffer.from(r.leaf_hash))))).toBe(true);
+  });
+
+  test('checkpoints signed at the same moment all answer with the one stored', async () => {
+    const writer = new AuditWriter(db, { redactFields: [] });
+    await writer.append([event(1), event(2), event(3)]);
+    const key = resolveSigningKey(generateSigningKey().privateKeyPem, '.');
+    const signed = await Promise.all(Array.from({ length: 8 }, () => createCheckpoint(db, key)));
+    expect(new Set(signed.map((c) => c.signature)).size).toBe(1);
+    expect(signed[0]).toMatchObject({ treeSize: 3 });
+    const stored = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_checkpoints');
+    expect(stored.rows[0]?.n).toBe(1);
   });
 
   test('two writers on one database keep one gap-free chain', async () => {

@@ -71,12 +71,20 @@ export async function createCheckpoint(db: Database, key: SigningKey): Promise<C
       signature: signTreeHead(treeHead, key.privateKey),
       keyFingerprint: key.fingerprint,
     };
-    await tx.query(
+    // Another request or process may sign the same size at the same moment: the first one stored wins, and
+    // this call answers with it (a new statement sees the other transaction's row once it committed).
+    const inserted = await tx.query(
       `INSERT INTO audit_checkpoints (tree_size, root_hash, "timestamp", signature, key_fingerprint)
-       VALUES ($1, decode($2, 'hex'), $3, $4, $5)`,
+       VALUES ($1, decode($2, 'hex'), $3, $4, $5) ON CONFLICT (tree_size) DO NOTHING RETURNING tree_size`,
       [checkpoint.treeSize, checkpoint.rootHash, checkpoint.timestamp, checkpoint.signature, checkpoint.keyFingerprint]
     );
-    return checkpoint;
+    if (inserted.rows.length === 1) return checkpoint;
+    const winner = await tx.query<CheckpointRow>(
+      `SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE tree_size = $1`,
+      [treeSize]
+    );
+    if (!winner.rows[0]) throw new Error(`the checkpoint of ${treeSize} entries vanished while being signed`);
+    return toCheckpoint(winner.rows[0]);
   });
 }
 

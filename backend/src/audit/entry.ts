@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { normalizeIp } from '../net/ip';
-import { canonicalBytes } from './canonical-json';
+import { canonicalBytes, canonicalize } from './canonical-json';
 import { redact } from './redact';
 
 export const AuditStatus = { success: 'success', failure: 'failure' } as const;
@@ -100,7 +100,52 @@ export function buildEntry(seq: number, input: AuditEventInput, redactFields: re
   return entry;
 }
 
-/** The bytes that are hashed and stored in `canonical`. */
+/** Every key of an entry buildEntry makes, in RFC 8785 order (UTF-16 code units). */
+const ENTRY_KEYS: readonly (keyof AuditEntry)[] = (
+  [
+    'seq',
+    'id',
+    'timestamp',
+    'userId',
+    'username',
+    'action',
+    'resource',
+    'resourceId',
+    'method',
+    'path',
+    'query',
+    'body',
+    'ip',
+    'userAgent',
+    'status',
+    'statusCode',
+    'responseTime',
+    'errorMessage',
+    'metadata',
+  ] as const
+)
+  .slice()
+  .sort();
+
+/**
+ * The bytes that are hashed and stored in `canonical`: RFC 8785 of the entry. Entries from buildEntry have
+ * exactly ENTRY_KEYS, so the top level is written in that precomputed order (sorting 19 keys per entry is a
+ * measurable share of ingest); anything else goes through the general canonicalization.
+ */
 export function entryBytes(entry: AuditEntry): Buffer {
-  return canonicalBytes(entry);
+  if (Object.keys(entry).length !== ENTRY_KEYS.length) return canonicalBytes(entry);
+  let out = '{';
+  for (const key of ENTRY_KEYS) {
+    if (!Object.hasOwn(entry, key)) return canonicalBytes(entry);
+    const value = entry[key];
+    if (value === undefined) continue;
+    const text =
+      typeof value === 'string' && value.isWellFormed()
+        ? JSON.stringify(value)
+        : typeof value === 'number' && Number.isFinite(value)
+          ? JSON.stringify(value)
+          : canonicalize(value);
+    out += `${out.length === 1 ? '' : ','}"${key}":${text}`;
+  }
+  return Buffer.from(`${out}}`, 'utf8');
 }

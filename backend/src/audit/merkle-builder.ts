@@ -30,15 +30,20 @@ export class MerkleTreeBuilder {
     return this.treeSize;
   }
 
-  append(leafHash: Uint8Array): void {
+  /** Appends a leaf; returns the perfect subtree roots this completed (the merges), lowest level first. */
+  append(leafHash: Uint8Array): Buffer[] {
     this.subtrees.push(copyHash(leafHash));
+    const merged: Buffer[] = [];
     // Each trailing 1 bit of the old size is a subtree of the same height as the one just completed: merge.
     for (let s = this.treeSize; s % 2 === 1; s = Math.floor(s / 2)) {
       const right = this.subtrees.pop() as Buffer;
       const left = this.subtrees.pop() as Buffer;
-      this.subtrees.push(nodeHash(left, right));
+      const node = nodeHash(left, right);
+      this.subtrees.push(node);
+      merged.push(node);
     }
     this.treeSize += 1;
+    return merged;
   }
 
   /** MTH of the current size: subtree roots folded right to left, as RFC 6962's split does. */

@@ -144,24 +144,16 @@ export class MerkleAppender {
   }
 
   /**
-   * Appends one leaf hash and returns the nodes it completed, lowest level first. The frontier (one hash per
-   * set bit of the size, smallest subtree last) holds exactly the left siblings these merges need. The
-   * builder repeats the merges internally: about one extra SHA-256 per append, to keep one tree state.
+   * Appends one leaf hash and returns the nodes it completed, lowest level first: leaf number s completes
+   * one node per trailing 1 bit of s, the merges the builder makes.
    */
   append(leafHash: Uint8Array): StoredNode[] {
-    const before = this.builder.frontier();
     const oldSize = this.builder.size;
-    this.builder.append(leafHash); // validates the hash length before anything else changes
-    const completed: StoredNode[] = [];
-    let right: Uint8Array = leafHash;
     let width = 1;
-    for (let s = oldSize; s % 2 === 1; s = Math.floor(s / 2)) {
-      const hash = nodeHash(before.pop() as Buffer, right);
+    return this.builder.append(leafHash).map((hash, i) => {
       width *= 2;
-      completed.push({ level: completed.length + 1, index: (oldSize + 1) / width - 1, hash });
-      right = hash;
-    }
-    return completed;
+      return { level: i + 1, index: (oldSize + 1) / width - 1, hash };
+    });
   }
 
   root(): Buffer {

@@ -47,7 +47,7 @@ export interface AuditSink {
 
 export interface AuditWriterOptions {
   redactFields: readonly string[];
-  /** Most entries written in one transaction. */
+  /** Most entries written in one transaction (default 2000; a larger single request is written alone). */
   maxBatchEntries?: number;
   /** Longest time a background entry waits before it is written (when nothing urgent comes first). */
   backgroundFlushMs?: number;
@@ -160,7 +160,7 @@ export class AuditWriter implements AuditSink {
     private readonly db: Database,
     private readonly options: AuditWriterOptions
   ) {
-    this.maxBatchEntries = options.maxBatchEntries ?? 5000;
+    this.maxBatchEntries = options.maxBatchEntries ?? 2000;
     this.backgroundFlushMs = options.backgroundFlushMs ?? 200;
   }
 
@@ -226,7 +226,7 @@ export class AuditWriter implements AuditSink {
         const writing = this.write(current, prepared);
         await new Promise((resolve) => setImmediate(resolve)); // let the driver send the write first
         const next = this.takeBatch();
-        const speculative = next && prepared && prepare(prepared.head, next);
+        const speculative = next && prepared && (await prepareSliced(prepared.head, next));
         await writing;
         prepared =
           next && (speculative && this.head === prepared?.head ? speculative : this.head && prepare(this.head, next));
@@ -332,27 +332,73 @@ class HeadMoved extends Error {}
 
 /** Assigns seqs behind `head` and computes every hash: leaf, chain and completed Merkle nodes. */
 function prepare(head: Head, batch: readonly Pending[]): Prepared {
-  const appender = MerkleAppender.restore(head.size, head.appender.frontier());
-  const rows: Row[] = [];
-  const nodes: StoredNode[] = [];
-  const out: AppendResult[] = [];
-  let seq = head.size;
-  let prev = head.hash;
+  const hasher = new BatchHasher(head);
+  for (const pending of batch) hasher.add(pending.entries, 0);
+  return hasher.result();
+}
+
+/**
+ * The same, in slices of SLICE_ENTRIES with a turn of the event loop between them: used while another batch
+ * is being written, so its round trips (BEGIN, COPY, COMMIT) are not held up behind a long hashing run.
+ */
+async function prepareSliced(head: Head, batch: readonly Pending[]): Promise<Prepared> {
+  const hasher = new BatchHasher(head);
   for (const pending of batch) {
-    const firstSeq = seq;
-    for (const entry of pending.entries) {
-      entry.seq = seq;
+    for (let from = 0; from < pending.entries.length; from += SLICE_ENTRIES) {
+      if (hasher.count > 0) await new Promise((resolve) => setImmediate(resolve));
+      hasher.add(pending.entries, from, from + SLICE_ENTRIES);
+    }
+  }
+  return hasher.result();
+}
+
+const SLICE_ENTRIES = 250;
+
+/** Assigns seqs and computes hashes entry by entry, from a copy of `head`. */
+class BatchHasher {
+  private readonly appender: MerkleAppender;
+  private readonly rows: Row[] = [];
+  private readonly nodes: StoredNode[] = [];
+  private readonly out: AppendResult[] = [];
+  private seq: number;
+  private prev: string;
+
+  constructor(private readonly head: Head) {
+    this.appender = MerkleAppender.restore(head.size, head.appender.frontier());
+    this.seq = head.size;
+    this.prev = head.hash;
+  }
+
+  get count(): number {
+    return this.rows.length;
+  }
+
+  /** Hashes entries[from, to) of one request; the request's result is recorded with its first slice. */
+  add(entries: readonly AuditEntry[], from: number, to = entries.length): void {
+    if (from === 0)
+      this.out.push({ firstSeq: this.seq, lastSeq: this.seq + entries.length - 1, count: entries.length });
+    for (let i = from; i < Math.min(to, entries.length); i++) {
+      const entry = entries[i] as AuditEntry;
+      entry.seq = this.seq;
       const bytes = entryBytes(entry);
       const leaf = leafHash(bytes);
-      const current = chainHash(prev, bytes);
-      rows.push({ entry, bytes, leaf: leaf.toString('hex'), prev, current });
-      for (const node of appender.append(leaf)) nodes.push(node);
-      prev = current;
-      seq += 1;
+      const current = chainHash(this.prev, bytes);
+      this.rows.push({ entry, bytes, leaf: leaf.toString('hex'), prev: this.prev, current });
+      for (const node of this.appender.append(leaf)) this.nodes.push(node);
+      this.prev = current;
+      this.seq += 1;
     }
-    out.push({ firstSeq, lastSeq: seq - 1, count: pending.entries.length });
   }
-  return { from: { size: head.size, hash: head.hash }, head: { size: seq, hash: prev, appender }, out, rows, nodes };
+
+  result(): Prepared {
+    return {
+      from: { size: this.head.size, hash: this.head.hash },
+      head: { size: this.seq, hash: this.prev, appender: this.appender },
+      out: this.out,
+      rows: this.rows,
+      nodes: this.nodes,
+    };
+  }
 }
 
 /**

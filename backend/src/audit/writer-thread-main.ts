@@ -53,7 +53,8 @@ async function main(): Promise<void> {
           .then(
             () => send({ type: 'done', id: message.id }),
             (err: unknown) => send({ type: 'done', id: message.id, error: threadError(err) })
-          );
+          )
+          .finally(() => port.close()); // nothing left to keep the thread alive: it exits
         break;
     }
   });

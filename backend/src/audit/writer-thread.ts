@@ -107,10 +107,16 @@ export class WriterThread implements AuditSink {
     const id = this.nextId++;
     const done = this.wait(id);
     this.send({ type: 'close', id });
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     try {
       await done;
-    } finally {
+      // The thread ends by itself once its connections are closed; terminate it if it lingers.
+      const timer = setTimeout(() => void worker.terminate(), 5000);
+      await exited;
+      clearTimeout(timer);
+    } catch (err) {
       await worker.terminate();
+      throw err;
     }
   }
 
@@ -136,7 +142,7 @@ export class WriterThread implements AuditSink {
     const { onCommit, onThreadError, ...data } = this.options;
     const file = path.join(__dirname, `writer-thread-main${path.extname(__filename)}`);
     // From the TypeScript sources (tests, `npm run dev`) the thread compiles them as it loads them.
-    const execArgv = file.endsWith('.ts') ? ['--require', 'tsx/cjs'] : [];
+    const execArgv = file.endsWith('.ts') ? [...process.execArgv, '--require', 'tsx/cjs'] : undefined;
     const worker = new Worker(file, { workerData: data, execArgv, name: 'audit-writer' });
     this.worker = worker;
     let started!: () => void;

@@ -75,6 +75,24 @@ describe.each(testDatabases)('POST /api/audit/events on $name', ({ open }) => {
     expect(await count()).toBe(0);
   });
 
+  test('a retried batch with event ids is a 409 and writes nothing; batches committed with it are unharmed', async () => {
+    const ids = ['0b7c7a52-5d4e-4c0b-9b1e-0a4c2f1d9e01', '0b7c7a52-5d4e-4c0b-9b1e-0a4c2f1d9e02'];
+    const withIds = ids.map((id, i) => ({ ...login(`id-${i}`), id }));
+    const first = await t.app.inject({ method: 'POST', url: '/api/audit/events', headers: ingest, payload: withIds });
+    expect(first.statusCode).toBe(201);
+    // The retry and an unrelated batch arrive together, so they can share one group commit.
+    const [retry, other] = await Promise.all([
+      t.app.inject({ method: 'POST', url: '/api/audit/events', headers: ingest, payload: withIds }),
+      t.app.inject({ method: 'POST', url: '/api/audit/events', headers: ingest, payload: [login('carol')] }),
+    ]);
+    expect(retry.statusCode).toBe(409);
+    expect(retry.json()).toEqual({
+      message: 'id is already recorded in the audit trail; nothing of this batch was written',
+    });
+    expect(other.statusCode).toBe(201);
+    expect(await count()).toBe(3);
+  });
+
   test('malformed JSON and wrong body shapes are 400; a viewer may not ingest', async () => {
     const malformed = await t.app.inject({
       method: 'POST',

@@ -107,6 +107,23 @@ describe.each(testDatabases)('audit store on $name', ({ open }) => {
     expect(stored.rows[0]?.n).toBe(1);
   });
 
+  test('an event id already recorded fails only its own request, not the others of its group commit', async () => {
+    const writer = new AuditWriter(db, { redactFields: [] });
+    const id = '3f1e2d4c-0000-4000-8000-000000000001';
+    await writer.append([event(0, { id })]);
+    // While one write is in flight, the next two requests queue up and are written as one batch.
+    const inFlight = writer.append([event(1)]);
+    const [duplicate, other] = await Promise.allSettled([
+      writer.append([event(2, { id })]),
+      writer.append([event(3), event(4)]),
+    ]);
+    await inFlight;
+    expect(duplicate.status).toBe('rejected');
+    expect((duplicate as PromiseRejectedResult).reason).toBeInstanceOf(AuditInputError);
+    expect(other).toEqual({ status: 'fulfilled', value: { firstSeq: 2, lastSeq: 3, count: 2 } });
+    expect(verify(await readRows(db))).toMatchObject({ valid: true, checked: 4 });
+  });
+
   test('two writers on one database keep one gap-free chain', async () => {
     const a = new AuditWriter(db, { redactFields: [] });
     const b = new AuditWriter(db, { redactFields: [] });

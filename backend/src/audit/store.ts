@@ -276,6 +276,17 @@ export class AuditWriter implements AuditSink {
       batch.forEach((pending, i) => pending.resolve(results[i] as AppendResult));
     } catch (err) {
       this.head = undefined; // unknown outcome: read the head again before the next write
+      if (isDuplicateId(err)) {
+        // An event id that is already recorded (a client retrying a batch that was committed) fails only the
+        // request that carries it: the others of this group commit are written one request at a time.
+        if (batch.length > 1) {
+          for (const pending of batch) await this.write([pending], undefined);
+          return;
+        }
+        for (const pending of batch)
+          pending.reject(new AuditInputError('id', 'is already recorded in the audit trail'));
+        return;
+      }
       for (const pending of batch) pending.reject(err);
     }
   }
@@ -329,6 +340,12 @@ interface Prepared {
 const COPY_MIN_ENTRIES = 64;
 
 class HeadMoved extends Error {}
+
+/** The unique index on audit_log.id refused a row (both drivers report SQLSTATE 23505 and the index name). */
+function isDuplicateId(err: unknown): boolean {
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  return code === '23505' && typeof message === 'string' && message.includes('audit_log_id_key');
+}
 
 /** Assigns seqs behind `head` and computes every hash: leaf, chain and completed Merkle nodes. */
 function prepare(head: Head, batch: readonly Pending[]): Prepared {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { BadRequestError } from '../errors';
+import { BadRequestError, ConflictError } from '../errors';
 import { AuditInputError, type AuditEventInput } from '../audit/entry';
 import { Access } from '../auth/roles';
 import { AuditEventSchema, IngestBody, IngestResponse } from '../schemas/audit';
@@ -35,7 +35,12 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Append a batch of audit events from another application; answers after they are committed',
         security: bearerSecurity,
         body: IngestBody,
-        response: { 201: IngestResponse, 400: { $ref: 'ErrorResponse' }, ...authErrors },
+        response: {
+          201: IngestResponse,
+          400: { $ref: 'ErrorResponse' },
+          409: { $ref: 'ErrorResponse' },
+          ...authErrors,
+        },
       },
     },
     async (request, reply) => {
@@ -47,7 +52,11 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const result = await app.audit.append(events);
         return reply.code(201).send({ accepted: result.count, firstSeq: result.firstSeq, lastSeq: result.lastSeq });
       } catch (err) {
-        if (err instanceof AuditInputError) throw new BadRequestError(err.message);
+        if (err instanceof AuditInputError) {
+          // A retried batch whose events carry ids: nothing of it was written again.
+          if (err.field === 'id') throw new ConflictError(`${err.message}; nothing of this batch was written`);
+          throw new BadRequestError(err.message);
+        }
         throw err;
       }
     }

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { isExcluded, toAuditEvent } from '../audit/http-capture';
@@ -133,10 +133,12 @@ export default fp(
  * it; group commit batches these with everything else being written.
  */
 function captureRequests(app: FastifyInstance, writer: AuditSink, failures: Counter): void {
-  app.addHook('onError', async (request, _reply, error) => {
+  // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
+  app.addHook('onError', (request, _reply, error, done) => {
     request.auditError = error.message;
+    done();
   });
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (reply.statusCode >= 400 && request.auditError === undefined && typeof payload === 'string') {
       try {
         const message = (JSON.parse(payload) as { message?: unknown }).message;
@@ -145,30 +147,37 @@ function captureRequests(app: FastifyInstance, writer: AuditSink, failures: Coun
         // not JSON: nothing to record
       }
     }
-    return payload;
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
-    const path = request.url.split('?')[0] ?? request.url;
-    if (isExcluded(path, app.config.audit.excludePaths)) return;
-    const event = toAuditEvent({
-      method: request.method,
-      url: request.url,
-      route: request.is404 ? undefined : request.routeOptions.url,
-      params: (request.params ?? {}) as Record<string, unknown>,
-      query: request.query,
-      body: request.body,
-      ip: request.ip,
-      userAgent: request.headers['user-agent'],
-      user: request.principal?.user,
-      role: request.principal?.role,
-      requestId: request.id,
-      statusCode: reply.statusCode,
-      responseTimeMs: reply.elapsedTime,
-      errorMessage: request.auditError,
-    });
-    writer.append([event], { background: true }).catch((err: unknown) => {
-      failures.inc();
-      request.log.error({ err }, 'could not write the audit entry of this request');
-    });
+  const failed = (request: FastifyRequest, err: unknown): void => {
+    failures.inc();
+    request.log.error({ err }, 'could not write the audit entry of this request');
+  };
+  app.addHook('onResponse', (request, reply, done) => {
+    try {
+      const path = request.url.split('?')[0] ?? request.url;
+      if (!isExcluded(path, app.config.audit.excludePaths)) {
+        const event = toAuditEvent({
+          method: request.method,
+          url: request.url,
+          route: request.is404 ? undefined : request.routeOptions.url,
+          params: (request.params ?? {}) as Record<string, unknown>,
+          query: request.query,
+          body: request.body,
+          ip: request.ip,
+          userAgent: request.headers['user-agent'],
+          user: request.principal?.user,
+          role: request.principal?.role,
+          requestId: request.id,
+          statusCode: reply.statusCode,
+          responseTimeMs: reply.elapsedTime,
+          errorMessage: request.auditError,
+        });
+        writer.append([event], { background: true }).catch((err: unknown) => failed(request, err));
+      }
+    } catch (err) {
+      failed(request, err);
+    }
+    done();
   });
 }

@@ -9,6 +9,7 @@ import { closeOnSignals, startServer } from '../server';
 import { readVerifyKey } from '../audit/signing-key';
 import { verifyAuditLog } from '../audit/verify';
 import { formatDuration, formatRate, Progress } from './progress';
+import { registerOfflineAuditCommands } from './audit-offline';
 
 /** Command-line options override the matching environment variables. */
 function configFrom(
@@ -75,7 +76,9 @@ export function buildCli(): Command {
       }
     });
 
-  const audit = program.command('audit').description('audit trail: verify it');
+  const audit = program
+    .command('audit')
+    .description('audit trail: verify it in the database, verify an export or a file log offline');
   audit
     .command('verify')
     .description(
@@ -94,6 +97,7 @@ export function buildCli(): Command {
       const config = configFrom(options, { config: 'SOAR_CONFIG', dataDir: 'DATA_DIR' });
       process.exitCode = await verifyCommand(config, options);
     });
+  registerOfflineAuditCommands(audit);
 
   return program;
 }

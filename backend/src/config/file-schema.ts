@@ -56,6 +56,8 @@ export const ConfigFileSchema = Type.Object(
     api: Type.Optional(ApiSection),
     audit: Type.Optional(AuditSection),
     logging: Type.Optional(LoggingSection),
+    // Validated by the SOAR module itself (soar/config), which names the offending key.
+    autoBlocker: Type.Optional(Type.Unknown()),
   },
   { additionalProperties: false }
 );

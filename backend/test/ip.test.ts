@@ -14,7 +14,7 @@ test.each([
   expect(normalizeIp(input)).toBe(expected);
 });
 
-test.each(['', 'localhost', '192.0.2', '192.0.2.256', '01.2.3.4', '2001:db8::g', '1.2.3.4/24'])(
+test.each(['', 'localhost', '192.0.2', '192.0.2.256', '01.2.3.4', '2001:db8::g', '1.2.3.4/24', 'fe80::1%eth0'])(
   'normalizeIp(%j) is null',
   (input) => {
     expect(normalizeIp(input)).toBeNull();

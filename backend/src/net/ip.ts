@@ -2,7 +2,8 @@ import { isIP } from 'node:net';
 
 /**
  * One host, one key: IPv4 in dotted decimal, IPv4-mapped IPv6 (::ffff:a.b.c.d) as IPv4, other IPv6 in
- * RFC 5952 form (lower case, longest zero run compressed). Returns null for anything that is not an address.
+ * RFC 5952 form (lower case, longest zero run compressed). Returns null for anything that is not an address,
+ * and for IPv6 with a zone id.
  */
 export function normalizeIp(value: string): string | null {
   const trimmed = value.trim();
@@ -13,7 +14,8 @@ export function normalizeIp(value: string): string | null {
       .split('.')
       .map((octet) => String(Number(octet)))
       .join('.');
-  if (family !== 6) return null;
+  // A zone id ("fe80::1%eth0") names an interface of this host, not a peer; URL parsing rejects it too.
+  if (family !== 6 || bare.includes('%')) return null;
   // The WHATWG URL serializer writes IPv6 hosts exactly as RFC 5952 §4 recommends.
   const canonical = new URL(`http://[${bare}]/`).hostname.slice(1, -1);
   const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);

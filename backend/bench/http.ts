@@ -140,7 +140,8 @@ async function copyPeer(url: string, schema: string, rows: number): Promise<numb
   }
 }
 
-async function main(): Promise<void> {
+/** Runs the HTTP and audit-ingest cases and prints their tables. */
+export async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'secops-bench-'));
   const databaseUrl = process.env.DATABASE_URL;
   const schema = `bench_${process.pid}`;
@@ -226,7 +227,9 @@ async function dropSchemas(url: string, schemas: string[]): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -7,6 +7,7 @@ import type { Config } from './config';
 import { openDatabase, type Database } from './db';
 import { migrate } from './db/migrate';
 import { createLogger } from './logging';
+import { syncRetentionDays } from './audit/archive';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -41,6 +42,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const db = await openDatabase(config, (err) => log.error({ err }, 'idle database connection failed'));
   try {
     const applied = await migrate(db);
+    await syncRetentionDays(db, config.audit.retentionDays);
     log.info(
       { database: db.location, applied: applied.map((m) => `${String(m.version).padStart(4, '0')}_${m.name}`) },
       applied.length > 0 ? `applied ${applied.length} migration(s)` : 'database schema is up to date'

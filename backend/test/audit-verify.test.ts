@@ -1,5 +1,7 @@
 import { createPublicKey } from 'node:crypto';
+import path from 'node:path';
 import type { Queryable } from '../src/db';
+import { archiveAuditEntries } from '../src/audit/archive';
 import {
   canonicalBytes,
   chainHash,
@@ -9,7 +11,7 @@ import {
   verifyInclusion,
   verifyTreeHead,
 } from '../src/audit';
-import { bearer, createTestApp, testDatabases, TEST_TOKENS, type TestApp } from './helpers';
+import { bearer, createTestApp, tempDir, testDatabases, TEST_TOKENS, type TestApp } from './helpers';
 
 const admin = bearer(TEST_TOKENS.admin);
 
@@ -198,6 +200,40 @@ describe.each(testDatabases)('audit verification on $name', ({ open }) => {
       headers: admin,
     });
     expect(tooBig.statusCode).toBe(400);
+  });
+
+  test('entries archived after retention keep the log valid; a changed archived hash does not', async () => {
+    const day = 86_400_000;
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/audit/events',
+      headers: { ...admin, 'content-type': 'application/json' },
+      payload: [400, 400, 1, 400, 1, 1].map((age, i) => ({
+        action: 'ban.create',
+        resource: 'bans',
+        resourceId: `198.51.100.${i}`,
+        status: 'success',
+        timestamp: new Date(Date.now() - age * day).toISOString(),
+      })),
+    });
+    expect(res.statusCode).toBe(201);
+    await t.app.audit.flush();
+    const cp = await checkpoint(t);
+    const archived = await archiveAuditEntries(t.db, t.app.auditKey, {
+      before: new Date(Date.now() - 366 * day),
+      out: path.join(tempDir(), 'archive.jsonl'),
+      retentionDays: 365,
+    });
+    expect(archived.archived).toMatchObject({ fromSeq: 0, toSeq: 3, count: 3 });
+
+    expect(await verify(t)).toMatchObject({ valid: true, checked: 6, rootHash: cp.rootHash, checkpointsChecked: 1 });
+    await tamper(t, async (tx) => {
+      await tx.query("UPDATE audit_log SET hash_current = decode(repeat('00', 32), 'hex') WHERE seq = 1");
+    });
+    expect((await verify(t)).firstInvalid).toEqual({
+      seq: 2,
+      reason: 'seq 2: hash_prev does not equal the previous hash',
+    });
   });
 
   test('checkpoint: 404 before the first, viewers cannot sign one', async () => {

@@ -10,6 +10,9 @@ import { readVerifyKey } from '../audit/signing-key';
 import { verifyAuditLog } from '../audit/verify';
 import { formatDuration, formatRate, Progress } from './progress';
 import { registerOfflineAuditCommands } from './audit-offline';
+import { registerArchiveCommand } from './audit-archive';
+import { registerReplayCommand } from './replay';
+import { syncRetentionDays } from '../audit/archive';
 
 /** Command-line options override the matching environment variables. */
 function configFrom(
@@ -68,6 +71,7 @@ export function buildCli(): Command {
           out.write(`${status.applied.length} applied, ${status.pending.length} pending\n`);
         } else {
           const applied = await migrate(db);
+          await syncRetentionDays(db, config.audit.retentionDays);
           for (const m of applied) out.write(`applied  ${String(m.version).padStart(4, '0')}_${m.name}\n`);
           out.write(applied.length === 0 ? 'schema is up to date\n' : `${applied.length} migration(s) applied\n`);
         }
@@ -91,13 +95,20 @@ export function buildCli(): Command {
       'PEM key that verifies checkpoint signatures (default: the configured or stored key)'
     )
     .option('--json', 'print the report as JSON')
+    .option(
+      '--archive <file>',
+      'archive file written by audit archive: its entries are re-hashed too (repeat for several)',
+      (value: string, previous: string[] = []) => [...previous, value]
+    )
     .addOption(configOption)
     .addOption(dataDirOption)
-    .action(async (options: Record<string, string | undefined> & { json?: boolean }) => {
+    .action(async (options: VerifyCliOptions) => {
       const config = configFrom(options, { config: 'SOAR_CONFIG', dataDir: 'DATA_DIR' });
       process.exitCode = await verifyCommand(config, options);
     });
   registerOfflineAuditCommands(audit);
+  registerArchiveCommand(audit);
+  registerReplayCommand(program);
 
   return program;
 }
@@ -108,10 +119,9 @@ function seqOption(name: string, value: string | undefined): number | undefined 
   return Number(value);
 }
 
-async function verifyCommand(
-  config: ReturnType<typeof loadConfig>,
-  options: Record<string, string | undefined> & { json?: boolean }
-): Promise<number> {
+type VerifyCliOptions = Record<string, string | undefined> & { json?: boolean; archive?: string[] };
+
+async function verifyCommand(config: ReturnType<typeof loadConfig>, options: VerifyCliOptions): Promise<number> {
   const fromSeq = seqOption('--from-seq', options.fromSeq);
   const toSeq = seqOption('--to-seq', options.toSeq);
   const key = readVerifyKey(config.audit.signingKey, config.dataDir, options.publicKey);
@@ -132,6 +142,7 @@ async function verifyCommand(
     const report = await verifyAuditLog(db, key, {
       fromSeq,
       toSeq,
+      archives: options.archive,
       onProgress: (checked, total) => progress.update(checked, total),
     });
     const ms = progress.done();
@@ -141,7 +152,7 @@ async function verifyCommand(
       const rate = ms > 0 ? `, ${formatRate((report.checked * 1000) / ms)} entries/s` : '';
       process.stdout.write(
         report.valid
-          ? `valid: ${report.checked} entries checked in ${formatDuration(ms / 1000)}${rate}; tree size ${report.treeSize}, root ${report.rootHash}; ${report.checkpointsChecked} signed checkpoint(s) match\n`
+          ? `valid: ${report.checked} entries checked in ${formatDuration(ms / 1000)}${rate}; tree size ${report.treeSize}, root ${report.rootHash}; ${report.checkpointsChecked} signed checkpoint(s) match${archivedNote(report)}\n`
           : `INVALID at seq ${report.firstInvalid?.seq}: ${report.firstInvalid?.reason} (${report.checked} entries verified before it)\n`
       );
     }
@@ -149,6 +160,15 @@ async function verifyCommand(
   } finally {
     await db.close();
   }
+}
+
+function archivedNote(report: { archived?: number; archivedRehashed?: number }): string {
+  if (!report.archived) return '';
+  const rehashed =
+    report.archivedRehashed === undefined
+      ? 'pass --archive <file> to re-hash them'
+      : `${report.archivedRehashed} re-hashed from archive files`;
+  return `; ${report.archived} archived (linked by their stored hashes; ${rehashed})`;
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { from as copyStream } from 'pg-copy-streams';
+import { from as copyStream, to as copyOutStream } from 'pg-copy-streams';
 import { copySql, PG_TYPE, parseInt8, type Database, type Queryable, type QueryResult } from './types';
 
 export interface PostgresOptions {
@@ -56,6 +56,22 @@ export class PostgresDatabase implements Database {
       throw err;
     } finally {
       client.release(broken);
+    }
+  }
+
+  /**
+   * Streams the bytes of `COPY (…) TO STDOUT`. A connection is held while the iteration runs; when the caller
+   * stops early, or the stream fails, the connection is discarded rather than handed back mid-COPY.
+   */
+  async *copyTo(sql: string): AsyncGenerator<Buffer> {
+    const client = await this.pool.connect();
+    let complete = false;
+    try {
+      const stream = client.query(copyOutStream(sql));
+      for await (const chunk of stream) yield chunk as Buffer;
+      complete = true;
+    } finally {
+      client.release(!complete);
     }
   }
 

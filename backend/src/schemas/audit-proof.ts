@@ -19,6 +19,10 @@ export const VerifyResponse = Type.Object({
   checkpointsChecked: Type.Integer(),
   durationMs: Type.Number(),
   firstInvalid: Type.Optional(Type.Object({ seq: Type.Integer(), reason: Type.String() })),
+  archived: Type.Optional(
+    Type.Integer({ description: 'checked entries whose payload was archived: linked and in the tree, not re-hashed' })
+  ),
+  archivedRehashed: Type.Optional(Type.Integer({ description: 'archived entries re-hashed from archive files' })),
 });
 
 export const CheckpointResponse = Type.Object({

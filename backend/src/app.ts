@@ -18,6 +18,7 @@ import metricsPlugin, { UNMATCHED_ROUTE } from './plugins/metrics';
 import requestLogPlugin from './plugins/request-log';
 import auditRoutes from './routes/audit';
 import auditExportRoutes from './routes/audit-export';
+import auditIntegrityRoutes from './routes/audit-integrity';
 import auditProofRoutes from './routes/audit-proof';
 import auditReadRoutes from './routes/audit-read';
 import healthRoutes from './routes/health';
@@ -137,6 +138,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(systemRoutes, { prefix: '/api/system' });
   await app.register(auditRoutes, { prefix: '/api/audit' });
   await app.register(auditProofRoutes, { prefix: '/api/audit' });
+  await app.register(auditIntegrityRoutes, { prefix: '/api/audit' });
   await app.register(auditReadRoutes, { prefix: '/api/audit' });
   await app.register(auditExportRoutes, { prefix: '/api/audit' });
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public', rateLimit: false } }, async () =>

@@ -25,10 +25,14 @@ export function tempDir(prefix = 'secops-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
-/** Configuration as `loadConfig` builds it, with no YAML file unless `SOAR_CONFIG` is given. */
+/**
+ * Configuration as `loadConfig` builds it, with no YAML file unless `SOAR_CONFIG` is given. The scheduled audit
+ * verification is off unless `AUDIT_VERIFY_INTERVAL_HOURS` is given: a test that outlives its start-up delay
+ * would otherwise find a verification it did not ask for.
+ */
 export function testConfig(env: Record<string, string> = {}): Config {
   const cwd = tempDir();
-  return loadConfig({ DATA_DIR: path.join(cwd, 'data'), ...env }, { cwd });
+  return loadConfig({ DATA_DIR: path.join(cwd, 'data'), AUDIT_VERIFY_INTERVAL_HOURS: '0', ...env }, { cwd });
 }
 
 export interface TestDatabase {

@@ -8,6 +8,8 @@ import { packageVersion } from '../package-info';
 import { closeOnSignals, startServer } from '../server';
 import { readVerifyKey } from '../audit/signing-key';
 import { verifyAuditLog } from '../audit/verify';
+import { recordVerification } from '../audit/verifications';
+import { hostname, userInfo } from 'node:os';
 import { formatDuration, formatRate, Progress } from './progress';
 import { registerOfflineAuditCommands } from './audit-offline';
 import { registerArchiveCommand } from './audit-archive';
@@ -95,6 +97,7 @@ export function buildCli(): Command {
       'PEM key that verifies checkpoint signatures (default: the configured or stored key)'
     )
     .option('--json', 'print the report as JSON')
+    .option('--no-record', 'do not record the run in the database (by default it counts for the integrity status)')
     .option(
       '--archive <file>',
       'archive file written by audit archive: its entries are re-hashed too (repeat for several)',
@@ -119,7 +122,7 @@ function seqOption(name: string, value: string | undefined): number | undefined 
   return Number(value);
 }
 
-type VerifyCliOptions = Record<string, string | undefined> & { json?: boolean; archive?: string[] };
+type VerifyCliOptions = Record<string, string | undefined> & { json?: boolean; archive?: string[]; record?: boolean };
 
 async function verifyCommand(config: ReturnType<typeof loadConfig>, options: VerifyCliOptions): Promise<number> {
   const fromSeq = seqOption('--from-seq', options.fromSeq);
@@ -139,12 +142,28 @@ async function verifyCommand(config: ReturnType<typeof loadConfig>, options: Ver
     }
     const progress = new Progress({ label: 'verify', unit: 'entries' });
     process.stderr.write(`database: ${db.location}\ncheckpoint key: ${key.fingerprint} (${key.source})\n`);
-    const report = await verifyAuditLog(db, key, {
+    const verifyOptions = {
       fromSeq,
       toSeq,
       archives: options.archive,
-      onProgress: (checked, total) => progress.update(checked, total),
-    });
+      onProgress: (checked: number, total: number) => progress.update(checked, total),
+    };
+    const startedAt = new Date();
+    const report = await verifyAuditLog(db, key, verifyOptions);
+    if (options.record !== false) {
+      await recordVerification(
+        db,
+        { source: 'cli', actor: cliActor() },
+        verifyOptions,
+        report,
+        startedAt,
+        new Date()
+      ).catch((err: unknown) =>
+        process.stderr.write(
+          `warning: the run could not be recorded (${(err as Error).message}); it does not count for the integrity status\n`
+        )
+      );
+    }
     const ms = progress.done();
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ ...report, durationMs: ms })}\n`);
@@ -159,6 +178,15 @@ async function verifyCommand(config: ReturnType<typeof loadConfig>, options: Ver
     return report.valid ? 0 : 1;
   } finally {
     await db.close();
+  }
+}
+
+/** The operating-system user who ran the CLI, as recorded with a verification. */
+function cliActor(): string {
+  try {
+    return `cli:${userInfo().username}@${hostname()}`;
+  } catch {
+    return `cli:@${hostname()}`;
   }
 }
 

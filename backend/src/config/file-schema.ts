@@ -47,6 +47,7 @@ const AuditSection = Type.Object(
     maxBatchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
     checkpointEvery: Type.Optional(Type.Integer({ minimum: 1 })),
     checkpointIntervalMs: Type.Optional(Type.Integer({ minimum: 1000 })),
+    verifyIntervalHours: Type.Optional(Type.Number({ minimum: 0, maximum: 8760 })),
   },
   { additionalProperties: false }
 );

@@ -62,6 +62,8 @@ export interface Config {
     checkpointEvery: number;
     /** …or this long after the last one when entries were added since. */
     checkpointIntervalMs: number;
+    /** The backend verifies the whole trail when no verification finished within this many hours; 0: never. */
+    verifyIntervalHours: number;
   };
 }
 
@@ -136,6 +138,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
         envInt(env, 'AUDIT_CHECKPOINT_INTERVAL_MS', 1000, 86_400_000) ??
         file.content.audit?.checkpointIntervalMs ??
         60_000,
+      verifyIntervalHours:
+        envInt(env, 'AUDIT_VERIFY_INTERVAL_HOURS', 0, 8760) ?? file.content.audit?.verifyIntervalHours ?? 24,
     },
   };
 }

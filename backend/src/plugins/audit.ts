@@ -1,17 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { isExcluded, toAuditEvent } from '../audit/http-capture';
 import { createCheckpoint } from '../audit/checkpoints';
 import { resolveSigningKey, type SigningKey } from '../audit/signing-key';
 import { AuditWriter, treeSize, type AuditSink } from '../audit/store';
 import { WriterThread } from '../audit/writer-thread';
+import { latestWholeVerification, type VerificationRecord } from '../audit/verifications';
+import { VerifySchedule } from '../audit/verify-schedule';
 
 declare module 'fastify' {
   interface FastifyInstance {
     audit: AuditSink;
     auditKey: SigningKey;
-    auditIntegrity: { record(valid: boolean): void };
   }
   interface FastifyRequest {
     /** The reason a request failed, recorded in the audit trail (5xx bodies are masked, this is not). */
@@ -46,22 +47,32 @@ export default fp(
         if (size !== undefined) this.set(size);
       },
     });
-    const integrity = new Gauge({
-      name: 'audit_log_integrity_check_result',
-      help: 'Result of the last audit verification by this process: 1 valid, 0 invalid (absent before the first)',
-      registers,
-    });
-    const lastVerify = new Gauge({
-      name: 'audit_log_last_verify_timestamp_seconds',
-      help: 'When this process last completed an audit verification (Unix time)',
-      registers,
-    });
-    app.decorate('auditIntegrity', {
-      record(valid: boolean) {
-        integrity.set(valid ? 1 : 0);
-        lastVerify.set(Date.now() / 1000);
-      },
-    });
+    // Both read the latest whole-trail verification recorded by any process or the CLI (audit/verifications).
+    let latest: Promise<VerificationRecord | undefined> | undefined;
+    const latestVerification = () => {
+      latest ??= latestWholeVerification(app.db)
+        .catch(() => undefined)
+        .finally(() => setImmediate(() => (latest = undefined)));
+      return latest;
+    };
+    optionalGauge(
+      app.metrics.registry,
+      'audit_log_integrity_check_result',
+      'Result of the latest verification of the whole audit trail (any process or the CLI): 1 valid, 0 invalid; absent before the first',
+      async () => {
+        const record = await latestVerification();
+        return record && (record.valid ? 1 : 0);
+      }
+    );
+    optionalGauge(
+      app.metrics.registry,
+      'audit_log_last_verify_timestamp_seconds',
+      'When the latest verification of the whole audit trail finished (Unix time); absent before the first',
+      async () => {
+        const record = await latestVerification();
+        return record && Date.parse(record.finishedAt) / 1000;
+      }
+    );
 
     const key = resolveSigningKey(app.config.audit.signingKey, app.config.dataDir);
     app.decorate('auditKey', key);
@@ -119,7 +130,24 @@ export default fp(
 
     if (app.config.audit.captureRequests) captureRequests(app, writer, failures);
     else app.log.warn('audit.captureRequests is off: requests to this API are not recorded in the audit trail');
+    const { verifyIntervalHours } = app.config.audit;
+    const schedule =
+      verifyIntervalHours > 0
+        ? new VerifySchedule(app.db, key, {
+            intervalMs: verifyIntervalHours * 3_600_000,
+            onResult: (record) =>
+              record.valid
+                ? app.log.info(
+                    { checked: record.checked, durationMs: record.durationMs },
+                    'audit trail verified: valid'
+                  )
+                : app.log.error({ firstInvalid: record.firstInvalid }, 'audit trail verification FAILED'),
+            onError: (err) => app.log.warn({ err }, 'scheduled audit verification could not run'),
+          })
+        : undefined;
+    schedule?.start();
     app.addHook('onClose', async () => {
+      await schedule?.stop();
       clearInterval(timer);
       await writer.close();
       await checkpointing;
@@ -127,6 +155,19 @@ export default fp(
   },
   { name: 'audit', dependencies: ['db', 'metrics', 'auth'] }
 );
+
+/**
+ * A gauge without labels that has no sample while `read` gives undefined: a plain prom-client Gauge would show 0,
+ * which for the integrity result would read as "invalid" before any verification ran.
+ */
+function optionalGauge(registry: Registry, name: string, help: string, read: () => Promise<number | undefined>): void {
+  const gauge = new Gauge({ name, help, registers: [registry] });
+  const get = gauge.get.bind(gauge);
+  gauge.get = async () => {
+    const [metric, value] = await Promise.all([get(), read()]);
+    return { ...metric, values: value === undefined ? [] : [{ value, labels: {} }] };
+  };
+}
 
 /**
  * Records every request (but excluded paths) after the response is sent, so the client never waits for

@@ -5,7 +5,6 @@ import { planInclusion, planConsistency, planRoot } from '../audit/merkle-store'
 import { toHex as hex } from '../audit/hash';
 import { fetchNodes, treeSize as storedTreeSize } from '../audit/store';
 import { BadRequestError } from '../errors';
-import { verifyAuditLog } from '../audit/verify';
 import { Access } from '../auth/roles';
 import { authErrors, bearerSecurity } from '../schemas/common';
 import {
@@ -14,36 +13,12 @@ import {
   ConsistencyResponse,
   InclusionQuery,
   InclusionResponse,
-  VerifyQuery,
-  VerifyResponse,
 } from '../schemas/audit-proof';
 
 const errors = { 400: { $ref: 'ErrorResponse' }, 404: { $ref: 'ErrorResponse' }, ...authErrors } as const;
 
-/** Verification, signed checkpoints and RFC 6962 proofs (docs/audit-format.md). */
+/** Signed checkpoints and RFC 6962 proofs (docs/audit-format.md). */
 const auditProofRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.post(
-    '/verify',
-    {
-      config: { access: Access.viewer },
-      schema: {
-        tags: ['audit'],
-        summary: 'Re-hash every stored entry in range, check the chain, continuity and the signed checkpoints',
-        security: bearerSecurity,
-        querystring: VerifyQuery,
-        response: { 200: VerifyResponse, ...errors },
-      },
-    },
-    async (request) => {
-      const started = performance.now();
-      const report = await verifyAuditLog(app.db, app.auditKey, request.query);
-      if (request.query.fromSeq === undefined && request.query.toSeq === undefined)
-        app.auditIntegrity.record(report.valid);
-      if (!report.valid) request.log.warn({ firstInvalid: report.firstInvalid }, 'audit verification failed');
-      return { ...report, durationMs: Math.round(performance.now() - started) };
-    }
-  );
-
   app.get(
     '/checkpoint',
     {

@@ -60,3 +60,41 @@ export const ConsistencyResponse = Type.Object({
   toRoot: Hash,
   proof: Type.Array(Hash),
 });
+
+const VerificationRecord = Type.Object({
+  id: Type.Integer(),
+  startedAt: Type.String(),
+  finishedAt: Type.String(),
+  durationMs: Type.Integer(),
+  source: Type.Union([Type.Literal('api'), Type.Literal('cli'), Type.Literal('schedule')]),
+  actor: Type.Union([Type.String(), Type.Null()]),
+  fromSeq: Type.Integer(),
+  toSeq: Type.Union([Type.Integer(), Type.Null()]),
+  whole: Type.Boolean({ description: 'the whole trail was checked, with the signed checkpoints' }),
+  valid: Type.Boolean(),
+  checked: Type.Integer(),
+  treeSize: Type.Integer(),
+  rootHash: Type.Union([Type.String(), Type.Null()]),
+  checkpointsChecked: Type.Integer(),
+  archived: Type.Integer(),
+  firstInvalid: Type.Optional(Type.Object({ seq: Type.Integer(), reason: Type.String() })),
+});
+
+export const VerificationsQuery = Type.Object(
+  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 20 })) },
+  { additionalProperties: false }
+);
+
+export const VerificationsResponse = Type.Object({ items: Type.Array(VerificationRecord) });
+
+export const IntegrityResponse = Type.Object({
+  status: Type.Union([Type.Literal('valid'), Type.Literal('invalid'), Type.Literal('unknown')], {
+    description: 'the result of the latest whole-trail verification; unknown before the first',
+  }),
+  overdue: Type.Boolean({
+    description:
+      'no whole-trail verification finished within the interval (24 h when the backend never verifies by itself)',
+  }),
+  verifyIntervalHours: Type.Number({ description: '0: the backend never verifies by itself' }),
+  latest: Type.Optional(VerificationRecord),
+});

@@ -155,6 +155,21 @@ describe('cartae-secops command', () => {
     const invalid = run(['audit', 'verify'], { DATA_DIR: dataDir });
     expect(invalid.stdout).toMatch(/^INVALID at seq \d+: /);
     expect(invalid.status).toBe(1);
+    const readOnly = run(['audit', 'verify', '--no-record'], { DATA_DIR: dataDir });
+    expect(readOnly.status).toBe(1);
+
+    // Each recorded run counts for the integrity status, whoever ran it; --no-record left no trace.
+    const records = await PgliteDatabase.open({ dataDir, schema: 'public' });
+    const runs = await records.query<{ source: string; valid: boolean; actor: string }>(
+      'SELECT source, valid, actor FROM audit_verifications ORDER BY id'
+    );
+    await records.close();
+    expect(runs.rows.map((r) => [r.source, r.valid])).toEqual([
+      ['cli', true],
+      ['cli', true],
+      ['cli', false],
+    ]);
+    expect(runs.rows[0]?.actor).toMatch(/^cli:.+@.+/);
 
     const keyless = run(['audit', 'verify'], { DATA_DIR: tempDir() });
     expect(keyless.status).toBe(78);

@@ -102,6 +102,21 @@ const event = auditEvent;
     expect(verifier.result()).toMatchObject({ valid: true, checked: rows.rows.length });
   });
 
+  test('background entries are posted together, without a flush, and settle in order with the others', async () => {
+    const started = Date.now();
+    const background = Array.from({ length: 300 }, (_, i) => thread.append([event(i)], { background: true }));
+    const urgent = thread.append([event(1000)]);
+    const results = await Promise.all([...background, urgent]);
+    // The urgent append posted the waiting background entries with it: they are written first, in order.
+    const seqs = results.map((r) => r.firstSeq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(301);
+    // Alone, background entries go after backgroundPostMs plus the writer's backgroundFlushMs, no flush needed.
+    const alone = await thread.append([event(2000)], { background: true });
+    expect(alone.firstSeq).toBe((seqs.at(-1) as number) + 1);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   test('a thread that cannot reach its database fails start with the reason', async () => {
     const broken = new WriterThread({
       database: { url: 'postgresql://postgres@127.0.0.1:1/none', schema, statementTimeoutMs: 1000 },

@@ -11,6 +11,24 @@ async function main(): Promise<void> {
   if (!port) throw new Error('writer-thread-main runs as a worker thread');
   const data = workerData as Data;
   const send = (message: FromThread): void => port.postMessage(message);
+  // Results go back together, once per event-loop turn: one message per append would cost the request thread
+  // as much as the entries themselves.
+  let settled: Extract<FromThread, { type: 'settled' }>['items'] = [];
+  const drain = (): void => {
+    if (settled.length === 0) return;
+    const items = settled;
+    settled = [];
+    send({ type: 'settled', items });
+  };
+  const settle = (item: (typeof settled)[number]): void => {
+    if (settled.length === 0) setImmediate(drain);
+    settled.push(item);
+  };
+  // A flush or close is answered after the results it waited for.
+  const done = (id: number, err?: unknown): void => {
+    drain();
+    send(err === undefined ? { type: 'done', id } : { type: 'done', id, error: threadError(err) });
+  };
   const db = new PostgresDatabase({
     url: data.database.url,
     schema: data.database.schema,
@@ -31,19 +49,19 @@ async function main(): Promise<void> {
           try {
             appended = writer.append(item.inputs, { background: item.background });
           } catch (err) {
-            send({ type: 'settled', id: item.id, error: threadError(err) });
+            settle({ id: item.id, error: threadError(err) });
             continue;
           }
           appended.then(
-            (result) => send({ type: 'settled', id: item.id, result }),
-            (err: unknown) => send({ type: 'settled', id: item.id, error: threadError(err) })
+            (result) => settle({ id: item.id, result }),
+            (err: unknown) => settle({ id: item.id, error: threadError(err) })
           );
         }
         break;
       case 'flush':
         writer.flush().then(
-          () => send({ type: 'done', id: message.id }),
-          (err: unknown) => send({ type: 'done', id: message.id, error: threadError(err) })
+          () => done(message.id),
+          (err: unknown) => done(message.id, err ?? new Error('flush failed'))
         );
         break;
       case 'close':
@@ -51,8 +69,8 @@ async function main(): Promise<void> {
           .close()
           .then(() => db.close())
           .then(
-            () => send({ type: 'done', id: message.id }),
-            (err: unknown) => send({ type: 'done', id: message.id, error: threadError(err) })
+            () => done(message.id),
+            (err: unknown) => done(message.id, err ?? new Error('close failed'))
           )
           .finally(() => port.close()); // nothing left to keep the thread alive: it exits
         break;

@@ -2,7 +2,7 @@ import { chainHash, leafHash, loadVerifyKey } from '../src/audit';
 import { csvCell } from '../src/audit/export';
 import { verifyExportText } from '../src/audit/export-verify';
 import type { Queryable } from '../src/db';
-import { bearer, createTestApp, testDatabases, TEST_TOKENS, type TestApp } from './helpers';
+import { bearer, createTestApp, postAuditEvents, testDatabases, TEST_TOKENS, type TestApp } from './helpers';
 
 interface Exported {
   seq: number;
@@ -25,13 +25,7 @@ describe.each(testDatabases)('GET /api/audit/export on $name', ({ open }) => {
       errorMessage: i === 9 ? 'said "no", twice\nthen left' : undefined,
       status: 'success',
     }));
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/audit/events',
-      headers: { ...bearer(TEST_TOKENS.ingest), 'content-type': 'application/json' },
-      payload: events,
-    });
-    expect(res.statusCode).toBe(201);
+    await postAuditEvents(t, events);
   });
   afterAll(async () => {
     await t.close();

@@ -1,24 +1,19 @@
 import { VerifySchedule } from '../src/audit/verify-schedule';
 import { latestWholeVerification } from '../src/audit/verifications';
-import { bearer, createTestApp, testDatabases, TEST_TOKENS, type TestApp } from './helpers';
+import { bearer, createTestApp, postAuditEvents, testDatabases, TEST_TOKENS, type TestApp } from './helpers';
 
 const viewer = bearer(TEST_TOKENS.viewer);
 
 async function seed(t: TestApp, n: number): Promise<void> {
-  const events = Array.from({ length: n }, (_, i) => ({
-    action: 'ban.create',
-    resource: 'bans',
-    resourceId: `${i}`,
-    status: 'success',
-  }));
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/audit/events',
-    headers: { ...bearer(TEST_TOKENS.ingest), 'content-type': 'application/json' },
-    payload: events,
-  });
-  expect(res.statusCode).toBe(201);
-  await t.app.audit.flush();
+  await postAuditEvents(
+    t,
+    Array.from({ length: n }, (_, i) => ({
+      action: 'ban.create',
+      resource: 'bans',
+      resourceId: `${i}`,
+      status: 'success',
+    }))
+  );
 }
 
 async function get(t: TestApp, url: string) {

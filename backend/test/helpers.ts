@@ -134,3 +134,15 @@ export const auditEvent = (i: number, extra: Partial<AuditEventInput> = {}): Aud
   path: `/api/bans/${i}`,
   ...extra,
 });
+
+/** Posts events to POST /api/audit/events as the ingest role, expects 201, and waits until they are written. */
+export async function postAuditEvents(t: TestApp, events: readonly unknown[]): Promise<void> {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/audit/events',
+    headers: { ...bearer(TEST_TOKENS.ingest), 'content-type': 'application/json' },
+    payload: events as unknown[],
+  });
+  expect(res.statusCode).toBe(201);
+  await t.app.audit.flush();
+}

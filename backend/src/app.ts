@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Tokens } from './auth/tokens';
 import type { Config } from './config';
 import type { Database } from './db';
+import type { IngestSink } from './ingest/types';
 import { createLogger } from './logging';
 import { packageVersion } from './package-info';
 import auditPlugin from './plugins/audit';
@@ -16,13 +17,20 @@ import dbPlugin from './plugins/db';
 import instancePlugin from './plugins/instance';
 import metricsPlugin, { UNMATCHED_ROUTE } from './plugins/metrics';
 import requestLogPlugin from './plugins/request-log';
+import ingestPlugin from './plugins/ingest';
+import securityPlugin from './plugins/security';
 import auditRoutes from './routes/audit';
 import auditExportRoutes from './routes/audit-export';
 import auditIntegrityRoutes from './routes/audit-integrity';
 import auditProofRoutes from './routes/audit-proof';
 import auditReadRoutes from './routes/audit-read';
+import fail2banRoutes from './routes/fail2ban';
 import healthRoutes from './routes/health';
+import ingestRoutes from './routes/ingest';
 import metricsRoutes from './routes/metrics';
+import securityBanRoutes from './routes/security-bans';
+import securityEventRoutes from './routes/security-events';
+import soarRoutes from './routes/soar';
 import systemRoutes from './routes/system';
 import { ErrorResponse } from './schemas/common';
 
@@ -34,6 +42,8 @@ export interface AppOptions {
   logger?: Logger | false;
   /** How often this process refreshes its row in `instances`. */
   heartbeatMs?: number;
+  /** Where tailed log files' events go; default: the security pipeline (`app.security.ingest`). */
+  ingestSink?: IngestSink;
 }
 
 declare module 'fastify' {
@@ -92,6 +102,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       tags: [
         { name: 'system', description: 'Health, readiness, metrics and service information' },
         { name: 'audit', description: 'Tamper-evident audit trail' },
+        { name: 'security', description: 'Security events, manual bans and the live stream of events and decisions' },
+        { name: 'soar', description: 'Auto-blocker: bans, whitelist, rules and reported infractions' },
+        { name: 'fail2ban', description: 'Fail2ban jails, bans and the bans Fail2ban hosts report' },
+        { name: 'ingest', description: 'Security event log files followed by the backend' },
       ],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
@@ -118,6 +132,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(requestLogPlugin);
   await app.register(instancePlugin, { heartbeatMs: opts.heartbeatMs });
   await app.register(auditPlugin);
+  await app.register(securityPlugin);
+  // After the pipeline it feeds, so that it stops first on close.
+  await app.register(ingestPlugin, {
+    sink:
+      opts.ingestSink ??
+      (async (events, meta) => {
+        await app.security.ingest(events, { source: `file:${meta.path}` });
+      }),
+  });
 
   // Handlers before routes: encapsulated route plugins inherit the handlers set when they are registered.
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -141,6 +164,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(auditIntegrityRoutes, { prefix: '/api/audit' });
   await app.register(auditReadRoutes, { prefix: '/api/audit' });
   await app.register(auditExportRoutes, { prefix: '/api/audit' });
+  await app.register(securityEventRoutes, { prefix: '/api/security' });
+  await app.register(securityBanRoutes, { prefix: '/api/security' });
+  await app.register(soarRoutes, { prefix: '/api/soar' });
+  await app.register(fail2banRoutes, { prefix: '/api/fail2ban' });
+  await app.register(ingestRoutes, { prefix: '/api/ingest' });
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public', rateLimit: false } }, async () =>
     app.swagger()
   );

@@ -52,13 +52,28 @@ const AuditSection = Type.Object(
   { additionalProperties: false }
 );
 
+const Fail2banSection = Type.Object(
+  {
+    enabled: Type.Optional(Type.Boolean()),
+    client: Type.Optional(Type.String({ minLength: 1, description: 'fail2ban-client, or a command running it' })),
+    socket: Type.Optional(Type.String({ minLength: 1 })),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000 })),
+  },
+  { additionalProperties: false }
+);
+
 export const ConfigFileSchema = Type.Object(
   {
     api: Type.Optional(ApiSection),
     audit: Type.Optional(AuditSection),
+    fail2ban: Type.Optional(Fail2banSection),
     logging: Type.Optional(LoggingSection),
     // Validated by the SOAR module itself (soar/config), which names the offending key.
     autoBlocker: Type.Optional(Type.Unknown()),
+    // Validated by the ingest module itself (ingest/config), which names the offending key.
+    ingest: Type.Optional(Type.Unknown()),
+    // Validated by the security module itself (security/config), which names the offending key.
+    security: Type.Optional(Type.Unknown()),
   },
   { additionalProperties: false }
 );

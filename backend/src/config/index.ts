@@ -6,6 +6,7 @@ import { ConfigError } from './errors';
 import { envBool, envEnum, envInt, envSecret, envString, type Env } from './env';
 import { ConfigFileSchema, type ConfigFile } from './file-schema';
 import { DEFAULT_REDACTED_FIELDS } from '../audit/redact';
+import { parseIngestConfig, type IngestConfig } from '../ingest/config';
 
 export { ConfigError } from './errors';
 export type { Env } from './env';
@@ -65,6 +66,18 @@ export interface Config {
     /** The backend verifies the whole trail when no verification finished within this many hours; 0: never. */
     verifyIntervalHours: number;
   };
+  /** File ingestion: the `ingest` section (ingest/config.ts, docs/ingest.md). */
+  ingest: IngestConfig;
+  fail2ban: {
+    /** Whether the API controls a local Fail2ban (status, ban, unban, metrics); reports are accepted regardless. */
+    enabled: boolean;
+    /** fail2ban-client and leading arguments, e.g. ['sudo', '-n', '/usr/bin/fail2ban-client']. */
+    command: string[];
+    /** The server's socket; undefined: the one in fail2ban.conf. */
+    socketPath: string | undefined;
+    /** Longest a fail2ban-client command may take, in ms (metrics scrapes use at most 3 s). */
+    timeoutMs: number;
+  };
 }
 
 export interface LoadConfigOptions {
@@ -101,6 +114,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     throw new ConfigError('DATABASE_URL', 'must start with postgres:// or postgresql://');
   }
 
+  const dataDir = path.resolve(cwd, envString(env, 'DATA_DIR') ?? 'data');
   return {
     server: {
       host: envString(env, 'HOST') ?? '127.0.0.1',
@@ -117,7 +131,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       poolMax: envInt(env, 'DATABASE_POOL_MAX', 1, 1000) ?? 10,
       statementTimeoutMs: envInt(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 100, 3_600_000) ?? 30_000,
     },
-    dataDir: path.resolve(cwd, envString(env, 'DATA_DIR') ?? 'data'),
+    dataDir,
     configFile: file.path,
     logLevel: envEnum(env, 'LOG_LEVEL', LOG_LEVELS) ?? file.content.logging?.level ?? 'info',
     auth,
@@ -140,6 +154,20 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
         60_000,
       verifyIntervalHours:
         envInt(env, 'AUDIT_VERIFY_INTERVAL_HOURS', 0, 8760) ?? file.content.audit?.verifyIntervalHours ?? 24,
+    },
+    ingest: parseIngestConfig(
+      file.content.ingest,
+      file.path === null ? 'ingest' : `${path.basename(file.path)}: ingest`,
+      dataDir,
+      cwd
+    ),
+    fail2ban: {
+      enabled: envBool(env, 'FAIL2BAN_ENABLED') ?? file.content.fail2ban?.enabled ?? true,
+      command: (envString(env, 'FAIL2BAN_CLIENT') ?? file.content.fail2ban?.client ?? 'fail2ban-client')
+        .trim()
+        .split(/\s+/),
+      socketPath: envString(env, 'FAIL2BAN_SOCKET') ?? file.content.fail2ban?.socket,
+      timeoutMs: envInt(env, 'FAIL2BAN_TIMEOUT_MS', 100, 600_000) ?? file.content.fail2ban?.timeoutMs ?? 10_000,
     },
   };
 }

@@ -70,6 +70,22 @@ export class MemoryBanStore implements BanStore {
     entry.history.push(ban);
   }
 
+  /**
+   * Records a ban in the history only, in time order, leaving the ban in force alone: a ban learnt late (from
+   * another process sharing the database) that started before the one in force still counts for escalation.
+   */
+  addHistory(ban: BanRecord): void {
+    let entry = this.ips.get(ban.ip);
+    if (entry === undefined) {
+      entry = { active: undefined, history: [] };
+      this.ips.set(ban.ip, entry);
+    }
+    const history = entry.history;
+    let at = history.length;
+    while (at > 0 && (history[at - 1] as BanRecord).atMs > ban.atMs) at--;
+    history.splice(at, 0, ban);
+  }
+
   lift(ip: string): BanRecord | undefined {
     const entry = this.ips.get(ip);
     const active = entry?.active;

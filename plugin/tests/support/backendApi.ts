@@ -1,0 +1,39 @@
+/** Direct calls to the backend from the test runner, as another application would make them (ingest token). */
+import { createHash } from 'node:crypto';
+import type { IngestResponse } from '../../src/api/types';
+import { e2e } from './env';
+
+export interface SeedEvent {
+  id?: string;
+  action: string;
+  resource: string;
+  status: 'success' | 'failure';
+  username?: string;
+  ip?: string;
+  resourceId?: string;
+  errorMessage?: string;
+  timestamp?: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** A UUID-shaped id derived from `name`: the same events get the same ids, so a repeated seed is refused (409). */
+export function stableId(name: string): string {
+  const hex = createHash('sha256').update(name).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Posts events; with `idempotent`, a batch already recorded (409, same ids) counts as done. */
+export async function ingest(events: SeedEvent[], { idempotent = false } = {}): Promise<IngestResponse | null> {
+  const res = await fetch(`${e2e.backendUrl}/api/audit/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${e2e.ingestToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(events),
+  });
+  if (idempotent && res.status === 409) {
+    return null;
+  }
+  if (res.status !== 201) {
+    throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+  }
+  return (await res.json()) as IngestResponse;
+}

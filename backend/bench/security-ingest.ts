@@ -188,9 +188,7 @@ export async function main(): Promise<SecurityIngestBenchResult | undefined> {
     let rssPeak = residentMb(pid) ?? 0;
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, residentMb(pid) ?? 0)), 100);
     process.stderr.write(`security ingest bench: ${clients} clients, ${batch} events per request, ${seconds} s…\n`);
-    if (process.env.BENCH_DEBUG_RSS) process.stderr.write(`RSS idle ${residentMb(pid)?.toFixed(0)} MB\n`);
     await load(started.url, 1, clients, batch); // warm-up, not counted
-    if (process.env.BENCH_DEBUG_RSS) process.stderr.write(`RSS after warm-up ${residentMb(pid)?.toFixed(0)} MB\n`);
     await db.connect();
     const before = await counts(db);
     const backends = await backendPids(db);

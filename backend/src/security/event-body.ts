@@ -105,7 +105,20 @@ export function eventsOf(parsed: unknown): SecurityEvent[] {
     }
     events[i] = scanner.toEvent();
   }
+  release(body);
   return events;
+}
+
+/**
+ * Frees the bytes of a parsed body now. A body that waited its turn has outlived two minor collections, so its
+ * memory would otherwise wait for a full collection: under steady load, tens of megabytes. Moving the backing store
+ * into a new, unreferenced ArrayBuffer (a transfer) lets the next minor collection free it. Only a Buffer that owns
+ * its whole ArrayBuffer (not a slice of Node's pool) is moved.
+ */
+function release(body: Buffer): void {
+  const store = body.buffer;
+  if (!(store instanceof ArrayBuffer) || body.byteOffset !== 0 || body.byteLength !== store.byteLength) return;
+  if (store.byteLength >= 65_536) structuredClone(store, { transfer: [store] });
 }
 
 /** Both steps at once. */

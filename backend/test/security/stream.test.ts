@@ -2,12 +2,20 @@ import type { AddressInfo } from 'node:net';
 import { testDatabases } from '../helpers';
 import { ev, post, securityApp, viewer } from './support';
 
-/** Reads a streamed body until `until` holds for what was read so far (or the stream ends). */
+/** Reads a streamed body until `until` holds for what was read so far (or the stream ends); fails after 10 s. */
 async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, until: (text: string) => boolean) {
   const decoder = new TextDecoder();
+  const deadline = Date.now() + 10_000;
   let text = '';
   while (!until(text)) {
-    const { value, done } = await reader.read();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`stream: nothing more after ${JSON.stringify(text)}`)),
+        deadline - Date.now()
+      );
+    });
+    const { value, done } = await Promise.race([reader.read(), timeout]).finally(() => clearTimeout(timer));
     if (done) return { text, done: true };
     text += decoder.decode(value, { stream: true });
   }
@@ -49,5 +57,5 @@ describe.each(testDatabases)('GET /api/security/stream on $name', ({ open }) => 
       if (!closed) await t.app.close();
       await t.db.close();
     }
-  });
+  }, 90_000); // an embedded database starts slowly on a loaded machine
 });

@@ -117,6 +117,15 @@ describe('request bodies', () => {
     expect(err.message).toMatch(message);
   });
 
+  test('a big body is freed once parsed; its events stay whole', () => {
+    const many = Array.from({ length: 600 }, (_, i) => ({ ...event, user: `user-${i}`, msg: 'm'.repeat(100) }));
+    const bytes = Buffer.from(JSON.stringify(many));
+    expect(bytes.length).toBeGreaterThan(65_536);
+    const events = parseEventBody(bytes, 1000);
+    expect(bytes.buffer.byteLength).toBe(0); // detached: the memory went with the transfer
+    expect(events[599]).toMatchObject({ user: 'user-599', msg: 'm'.repeat(100), ip: '192.0.2.1' });
+  });
+
   test('invalid UTF-8 → 400', () => {
     const bytes = Buffer.concat([
       Buffer.from('[{"time":"2026-03-01T12:00:00Z","event":"x","ip":"192.0.2.1","msg":"'),

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Queryable } from '../db';
 import { BadRequestError } from '../errors';
 
-export const ReportAction = { ban: 'ban', unban: 'unban' } as const;
+export const ReportAction = { ban: 'ban', unban: 'unban', prolong: 'prolong' } as const;
 export type ReportAction = (typeof ReportAction)[keyof typeof ReportAction];
 
 /** One report of the action in provisioning/fail2ban/action.d, validated (jail checked, ip normalized). */
@@ -16,7 +16,7 @@ export interface Fail2banReport {
   action: ReportAction;
   /** Fail2ban's <time>: Unix seconds (with a fraction) when the ban's ticket started; an unban carries its ban's. */
   time: number;
-  /** Seconds, -1 permanent (bans only). */
+  /** Seconds, -1 permanent (bans and prolongs only). */
   bantime?: number;
   bancount?: number;
   failures?: number;

@@ -69,7 +69,8 @@ const fail2banEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: Access.ingest },
       schema: {
         tags: ['fail2ban'],
-        summary: 'Record a ban or unban reported by a Fail2ban host (form-encoded or JSON); a retry changes nothing',
+        summary:
+          'Record a ban, unban or prolonged ban reported by a Fail2ban host (form-encoded or JSON); a retry changes nothing',
         security: bearerSecurity,
         consumes: ['application/x-www-form-urlencoded', 'application/json'],
         body: ReportBody,
@@ -79,7 +80,7 @@ const fail2banEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const body = request.body;
       const action = body.action ?? body.event;
-      if (action === undefined) throw new BadRequestError('action is required: ban or unban');
+      if (action === undefined) throw new BadRequestError('action is required: ban, unban or prolong');
       if (body.event !== undefined && body.event !== action) {
         throw new BadRequestError('action and event disagree; send only action');
       }

@@ -40,7 +40,8 @@ export const BanResponse = Type.Object({
 });
 export type BanResponse = Static<typeof BanResponse>;
 
-const Action = StringEnum(['ban', 'unban']);
+/** `prolong`: a ban's longer ban time (bantime.increment), computed by Fail2ban after the ban was reported. */
+const Action = StringEnum(['ban', 'unban', 'prolong']);
 
 /**
  * What action.d/cartae-secops.conf posts (form-encoded, so every value arrives as text and is coerced here).

@@ -112,6 +112,22 @@ describe.each(testDatabases)('POST and GET /api/fail2ban/events ($name)', ({ ope
     expect((await auditedFor('203.0.113.9')).map((e) => e.action)).toEqual(['fail2ban.unban', 'fail2ban.ban']);
   });
 
+  test('a prolonged ban (bantime.increment) is kept beside its ban, once, with its longer ban time', async () => {
+    const fields = 'jail=cartae-api-auth&ip=198.51.100.77&time=1764858000.5&bancount=2&failures=5&restored=0';
+    expect((await report(`action=ban&bantime=3600&${fields}`)).statusCode).toBe(201);
+    const prolong = await report(`action=prolong&bantime=7200&${fields}`);
+    expect(prolong.statusCode).toBe(201);
+    expect(prolong.json().event).toMatchObject({ action: 'prolong', bantime: 7200, bancount: 2 });
+    expect((await report(`action=prolong&bantime=7200&${fields}`)).json()).toMatchObject({ recorded: false });
+    expect((await list('?ip=198.51.100.77')).events.map((e) => [e.action, e.bantime])).toEqual([
+      ['prolong', 7200],
+      ['ban', 3600],
+    ]);
+    expect((await list('?ip=198.51.100.77&action=prolong')).events).toHaveLength(1);
+    expect((await auditedFor('198.51.100.77')).map((e) => e.action)).toEqual(['fail2ban.prolong', 'fail2ban.ban']);
+    expect((await report(`action=extend&${fields}`)).statusCode).toBe(400);
+  });
+
   test('admin may report and a JSON body works too; viewer and no token may not', async () => {
     const json = { jail: 'sshd', ip: '::ffff:198.51.100.4', action: 'ban', time: 1764857800, bantime: -1 };
     const byAdmin = await report(json, bearer(TEST_TOKENS.admin));

@@ -107,6 +107,27 @@ describe.each(testDatabases)('audit store on $name', ({ open }) => {
     expect(stored.rows[0]?.n).toBe(1);
   });
 
+  test('checkpoints signed while entries are being appended each hold the root of the size they sign', async () => {
+    const writer = new AuditWriter(db, { redactFields: [] });
+    const key = resolveSigningKey(generateSigningKey().privateKeyPem, '.');
+    const appending = (async () => {
+      for (let i = 0; i < 30; i++) {
+        await writer.append(Array.from({ length: 1 + (i % 7) * 20 }, (_, j) => event(i * 1000 + j)));
+      }
+    })();
+    const signed = [];
+    for (let i = 0; i < 40; i++) {
+      signed.push(await createCheckpoint(db, key));
+      await new Promise((resolve) => setTimeout(resolve, 5)); // lets the writer have the embedded database too
+    }
+    await appending;
+    const leaves = (await readRows(db)).map((r) => Buffer.from(r.leaf_hash));
+    expect(new Set(signed.map((c) => c.treeSize)).size).toBeGreaterThan(1);
+    for (const checkpoint of signed) {
+      expect(checkpoint.rootHash).toBe(merkleRoot(leaves.slice(0, checkpoint.treeSize)).toString('hex'));
+    }
+  });
+
   test('an event id already recorded fails only its own request, not the others of its group commit', async () => {
     const writer = new AuditWriter(db, { redactFields: [] });
     const id = '3f1e2d4c-0000-4000-8000-000000000001';

@@ -50,11 +50,13 @@ export async function listCheckpoints(db: Queryable): Promise<Checkpoint[]> {
 
 /**
  * Signs the current tree head and stores it; returns the existing checkpoint when the tree has not grown.
- * The head row is locked while the root is read, so the signed size and root belong together.
+ * The head is read without a lock: the Merkle nodes of a committed size were committed with it or before, and
+ * are never changed (WORM), so the root of that size can be read while writers go on appending. (A lock here
+ * would stop every writer for as long as a root is read and signed, at every checkpoint.)
  */
 export async function createCheckpoint(db: Database, key: SigningKey): Promise<Checkpoint> {
   return db.transaction(async (tx) => {
-    const head = await tx.query<{ tree_size: number }>('SELECT tree_size FROM audit_head FOR SHARE');
+    const head = await tx.query<{ tree_size: number }>('SELECT tree_size FROM audit_head');
     const treeSize = head.rows[0]?.tree_size ?? 0;
     const existing = await tx.query<CheckpointRow>(
       `SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE tree_size = $1`,

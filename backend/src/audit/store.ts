@@ -334,6 +334,8 @@ interface Prepared {
   out: AppendResult[];
   rows: Row[];
   nodes: StoredNode[];
+  /** The rows in COPY text format, when they were laid out while hashing (batches hashed ahead of their write). */
+  copy?: string;
 }
 
 /** Below this many entries one statement (unnested arrays) is cheaper than a transaction with COPY. */
@@ -359,7 +361,10 @@ function prepare(head: Head, batch: readonly Pending[]): Prepared {
  * is being written, so its round trips (BEGIN, COPY, COMMIT) are not held up behind a long hashing run.
  */
 async function prepareSliced(head: Head, batch: readonly Pending[]): Promise<Prepared> {
-  const hasher = new BatchHasher(head);
+  const entries = batch.reduce((sum, pending) => sum + pending.entries.length, 0);
+  // Laid out for COPY here, slice by slice, so that the write itself only sends: while one batch is written
+  // this thread is otherwise idle, and the next write starts as soon as the previous one committed.
+  const hasher = new BatchHasher(head, entries >= COPY_MIN_ENTRIES);
   for (const pending of batch) {
     for (let from = 0; from < pending.entries.length; from += SLICE_ENTRIES) {
       if (hasher.count > 0) await new Promise((resolve) => setImmediate(resolve));
@@ -379,8 +384,12 @@ class BatchHasher {
   private readonly out: AppendResult[] = [];
   private seq: number;
   private prev: string;
+  private copy = '';
 
-  constructor(private readonly head: Head) {
+  constructor(
+    private readonly head: Head,
+    private readonly copyAhead = false
+  ) {
     this.appender = MerkleAppender.restore(head.size, head.appender.frontier());
     this.seq = head.size;
     this.prev = head.hash;
@@ -392,6 +401,7 @@ class BatchHasher {
 
   /** Hashes entries[from, to) of one request; the request's result is recorded with its first slice. */
   add(entries: readonly AuditEntry[], from: number, to = entries.length): void {
+    const start = this.rows.length;
     if (from === 0)
       this.out.push({ firstSeq: this.seq, lastSeq: this.seq + entries.length - 1, count: entries.length });
     for (let i = from; i < Math.min(to, entries.length); i++) {
@@ -405,6 +415,7 @@ class BatchHasher {
       this.prev = current;
       this.seq += 1;
     }
+    if (this.copyAhead) this.copy += copyText(this.rows, start);
   }
 
   result(): Prepared {
@@ -414,6 +425,7 @@ class BatchHasher {
       out: this.out,
       rows: this.rows,
       nodes: this.nodes,
+      ...(this.copyAhead && { copy: this.copy }),
     };
   }
 }
@@ -438,7 +450,7 @@ async function store(db: Queryable, prepared: Prepared): Promise<boolean> {
   }
   const moved = await db.query(MOVE_HEAD, [from.size, from.hash, head.size, head.hash]);
   if (moved.rowCount !== 1) return false;
-  await db.copyFrom('audit_log', COPY_COLUMNS, copyText(rows));
+  await db.copyFrom('audit_log', COPY_COLUMNS, prepared.copy ?? copyText(rows));
   if (nodes.length > 0) await db.query(INSERT_NODES, nodeColumns);
   return true;
 }
@@ -497,11 +509,11 @@ const HASH_COLUMNS = new Set([20, 21, 22]);
 const COPY_SPECIAL = /[\\\n\r\t]/;
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-/** COPY text format: tab-separated, \N for null, backslash escapes; bytea as \\x hex. */
-function copyText(rows: readonly Row[]): string {
+/** COPY text format of rows[from…]: tab-separated, \N for null, backslash escapes; bytea as \\x hex. */
+function copyText(rows: readonly Row[], from = 0): string {
   let text = '';
-  for (const row of rows) {
-    const values = rowValues(row);
+  for (let r = from; r < rows.length; r++) {
+    const values = rowValues(rows[r] as Row);
     for (let i = 0; i < values.length; i++) {
       const value = values[i];
       let field: string;

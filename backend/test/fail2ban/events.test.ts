@@ -12,6 +12,7 @@ interface EventView {
   ip: string;
   action: string;
   time: string;
+  bantime: number | null;
   restored: boolean;
 }
 

@@ -20,6 +20,20 @@ import { addressSlot, Field, integerAt, isCanonicalIpv4, NO_SLOT, upperMethod, v
 import { parseIsoTime, parseIsoTimeString } from './iso-time';
 import { JsonFields, Kind } from './json-fields';
 
+/** EVENT_TEXT_LIMITS by Field index (free-text fields only). */
+const TEXT_LIMITS: Partial<Record<number, number>> = {
+  [Field.user]: EVENT_TEXT_LIMITS.user,
+  [Field.path]: EVENT_TEXT_LIMITS.path,
+  [Field.userAgent]: EVENT_TEXT_LIMITS.userAgent,
+  [Field.msg]: EVENT_TEXT_LIMITS.msg,
+};
+
+/** The first `limit` UTF-16 units of `value`, one fewer when the last would be half of a surrogate pair. */
+function cut(value: string, limit: number): string {
+  const last = value.charCodeAt(limit - 1);
+  return value.slice(0, last >= 0xd800 && last <= 0xdbff ? limit - 1 : limit);
+}
+
 /** Interned values are never empty; '' records an invalid one. */
 const INVALID = '';
 export class EventScanner implements RuleInput {
@@ -30,6 +44,12 @@ export class EventScanner implements RuleInput {
   method: string | null = null;
   status: number | null = null;
   bytes: number | null = null;
+  /**
+   * Free-text fields of the last valid line that were longer than EVENT_TEXT_LIMITS, one bit per Field: they are
+   * cut to the limit rather than refused. Refusing them would let a client hide an attack behind a long user
+   * name or user agent, which Fail2ban's filters (they check no lengths) would still count.
+   */
+  truncated = 0;
   /** Why the last line was refused: the field at fault (null: not a JSON object) and a message. */
   errorField: EventField | null = null;
   errorDetail = '';
@@ -49,6 +69,7 @@ export class EventScanner implements RuleInput {
   /** Reads `b[start, end)`; true when it is a valid event, which the getters then describe. */
   scan(b: Buffer, start: number, end: number): boolean {
     this.pathValue = undefined;
+    this.truncated = 0;
     if (!this.fields.read(b, start, end)) return this.fail(null, 'is not a JSON object');
     return (
       this.readTime() &&
@@ -177,7 +198,12 @@ export class EventScanner implements RuleInput {
     return true;
   }
 
-  /** A free-text field: a string of at most `limit` UTF-16 units, or null. */
+  /** The names of the fields `truncated` marks. */
+  truncatedFields(): EventField[] {
+    return this.truncated === 0 ? [] : EVENT_FIELDS.filter((_, field) => (this.truncated & (1 << field)) !== 0);
+  }
+
+  /** A free-text field: a string or null; longer than `limit` UTF-16 units, it is marked to be cut. */
   private checkText(field: number, limit: number): boolean {
     const { kinds, starts, ends } = this.fields;
     const kind = kinds[field];
@@ -185,10 +211,10 @@ export class EventScanner implements RuleInput {
     const name = EVENT_FIELDS[field] as EventField;
     if (kind !== Kind.string) return this.fail(name, 'must be a string');
     // A UTF-8 byte never decodes to more than one UTF-16 unit: only long values need decoding to be measured.
-    if ((ends[field] as number) - (starts[field] as number) <= limit || this.text(field).length <= limit) {
-      return true;
+    if ((ends[field] as number) - (starts[field] as number) > limit && this.text(field).length > limit) {
+      this.truncated |= 1 << field;
     }
-    return this.fail(name, `must be at most ${limit} characters long`);
+    return true;
   }
 
   private checkJail(): boolean {
@@ -199,7 +225,9 @@ export class EventScanner implements RuleInput {
   }
 
   private optionalText(field: number): string | null {
-    return this.fields.kinds[field] === Kind.string ? this.text(field) : null;
+    if (this.fields.kinds[field] !== Kind.string) return null;
+    const value = this.text(field);
+    return (this.truncated & (1 << field)) === 0 ? value : cut(value, TEXT_LIMITS[field] as number);
   }
 
   private text(field: number): string {

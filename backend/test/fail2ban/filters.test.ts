@@ -132,9 +132,9 @@ describe('the cartae-* jails are the auto-blocker rules', () => {
       expect(summary).toMatchObject({ lines: 14, matched: 6, missed: 8 });
     });
 
-    test('known difference: a user name longer than the API accepts still counts in Fail2ban', async () => {
-      // The API refuses the whole event (user over 256 characters), so the auto-blocker does not count it;
-      // Fail2ban, which checks no lengths, does: the stricter of the two for a client-chosen value.
+    test('a user name longer than the API keeps counts in both: the auto-blocker cuts it, Fail2ban ignores lengths', async () => {
+      // A client-chosen value must not take an attack out of the count: the auto-blocker keeps the event with
+      // the user cut to 256 characters, and Fail2ban, which checks no lengths, counts the line as well.
       const line = JSON.stringify({
         time: '2026-11-22T06:41:00Z',
         event: 'auth.login.failed',
@@ -142,8 +142,9 @@ describe('the cartae-* jails are the auto-blocker rules', () => {
         user: 'u'.repeat(300),
       });
       const scanner = new EventScanner();
-      expect(scanner.scan(Buffer.from(line), 0, line.length)).toBe(false);
-      expect(scanner.errorField).toBe('user');
+      expect(scanner.scan(Buffer.from(line), 0, line.length)).toBe(true);
+      expect(scanner.truncatedFields()).toEqual(['user']);
+      expect(scanner.toEvent()).toMatchObject({ event: 'auth.login.failed', ip: '192.0.2.99', user: 'u'.repeat(256) });
       const dir = tempDir('f2b-long-');
       try {
         writeFileSync(path.join(dir, 'events.log'), `${line}\n`);

@@ -57,6 +57,29 @@ describe.each(testDatabases)('POST /api/security/events on $name', ({ open }) =>
     }
   });
 
+  test('a user name or user agent too long is cut, and the event still counts towards a ban', async () => {
+    const t = await securityApp({ db: await open() });
+    try {
+      const long = { user: 'u'.repeat(5000), userAgent: 'a'.repeat(5000) };
+      const res = await post(
+        t,
+        [1, 2, 3].map(() => ev('192.0.2.77', 'auth.login.failed', long))
+      );
+      expect(res.statusCode).toBe(200);
+      expect(res.json().outcomes).toMatchObject({ counted: 2, banned: 1 });
+      const stored = await t.app.inject({ method: 'GET', url: '/api/security/events?ip=192.0.2.77', headers: viewer });
+      expect(
+        stored.json().events.map((e: { user: string; userAgent: string }) => [e.user.length, e.userAgent.length])
+      ).toEqual([
+        [256, 1024],
+        [256, 1024],
+        [256, 1024],
+      ]);
+    } finally {
+      await t.close();
+    }
+  });
+
   test('who may post, and metrics', async () => {
     const t = await securityApp({ db: await open() });
     try {

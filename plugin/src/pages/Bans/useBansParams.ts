@@ -36,7 +36,7 @@ export function useBansParams() {
   );
   const setIp = useCallback((value: string) => update({ ip: value.trim() }), [update]);
   const setTab = useCallback((value: BanTab) => update({ tab: value }), [update]);
-  const clearJail = useCallback(() => update({ jail: undefined }), [update]);
+  const clearJail = useCallback(() => update({ jail: undefined, tab: 'fail2ban' }), [update]);
 
   return { ip, ipError, jail, tab, setIp, setTab, clearJail };
 }

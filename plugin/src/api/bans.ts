@@ -27,13 +27,12 @@ export function banAddress(body: ManualBanBody): Promise<Ban> {
   return request<Ban>({ path: 'admin/security/ban', method: 'POST', data: body });
 }
 
-/** Admin: lift the ban in force of an address or block (the "/" of a block travels as %2F). */
+/**
+ * Admin: lift the ban in force of an address or block. The target travels in the body: a block's "/" in the path
+ * would reach the backend decoded by Grafana's proxy.
+ */
 export function unbanAddress(ip: string, reason: string): Promise<LiftResponse> {
-  return request<LiftResponse>({
-    path: `admin/security/ban/${encodeURIComponent(ip)}`,
-    method: 'DELETE',
-    data: { reason },
-  });
+  return request<LiftResponse>({ path: 'admin/security/ban', method: 'DELETE', data: { ip, reason } });
 }
 
 /** The configuration file entries, then those added through the API. */

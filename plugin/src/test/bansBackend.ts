@@ -57,10 +57,10 @@ export function bansBackend(initial: Ban[] = []) {
       bans.unshift(ban);
       return HttpResponse.json(ban, { status: 201 });
     }),
-    http.delete(proxied('admin/security/ban/:ip'), async ({ request, params }) => {
-      const body = (await request.json()) as { reason: string };
+    http.delete(proxied('admin/security/ban'), async ({ request }) => {
+      const body = (await request.json()) as { ip: string; reason: string };
       requests.push({ method: 'DELETE', url: new URL(request.url), body });
-      const ip = decodeURIComponent(String(params.ip));
+      const { ip } = body;
       const lifted = bans.filter((b) => b.active && b.ip === ip);
       if (lifted.length === 0) {
         return HttpResponse.json({ message: `no ban of ${ip} is in force` }, { status: 404 });

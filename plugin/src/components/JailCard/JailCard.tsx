@@ -116,7 +116,7 @@ function JailBanForm({ jail, initialIp = '' }: { jail: string; initialIp?: strin
         <Field label="IP" invalid={isSubmitted && Boolean(ipError)} error={isSubmitted ? ipError : undefined}>
           <Input
             id={`jail-${jail}-ip`}
-            width={20}
+            width={18}
             value={ip}
             placeholder="203.0.113.7"
             onChange={(event) => {
@@ -132,7 +132,7 @@ function JailBanForm({ jail, initialIp = '' }: { jail: string; initialIp?: strin
         >
           <Input
             id={`jail-${jail}-reason`}
-            width={28}
+            width={20}
             value={reason}
             maxLength={1024}
             onChange={(event) => setReason(event.currentTarget.value)}

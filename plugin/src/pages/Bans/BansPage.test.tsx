@@ -109,8 +109,8 @@ test('an Admin unbans after confirming with a reason; a refusal shows the backen
   await waitFor(() => expect(screen.queryByText('192.0.2.0/24')).not.toBeInTheDocument());
   expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   const deleted = backend.requests.find((r) => r.method === 'DELETE');
-  expect(deleted?.url.pathname).toBe('/api/plugin-proxy/cartae-secops-app/admin/security/ban/192.0.2.0%2F24');
-  expect(deleted?.body).toEqual({ reason: 'customer office' });
+  expect(deleted?.url.pathname).toBe('/api/plugin-proxy/cartae-secops-app/admin/security/ban');
+  expect(deleted?.body).toEqual({ ip: '192.0.2.0/24', reason: 'customer office' });
 
   // Lifted meanwhile by someone else: the backend answers 404 and says why.
   backend.bans.find((b) => b.ip === '203.0.113.8')!.active = false;

@@ -4,7 +4,7 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Button, Field, Input, Stack, Text, useStyles2 } from '@grafana/ui';
 import type { JailStatus } from '../../api/types';
 import { useJailBan, useJailUnban } from '../../data/useFail2ban';
-import { validateIpOrCidr } from '../../utils/ip';
+import { useAddressForm } from '../../utils/useAddressForm';
 import { ReasonModal } from '../ReasonModal/ReasonModal';
 
 interface Props {
@@ -77,65 +77,41 @@ export function JailCard({ jail, canAct, isFocused, initialIp }: Props) {
 }
 
 /** Fail2ban bans single addresses (no blocks): checked here before `fail2ban-client set <jail> banip`. */
-function JailBanForm({ jail, initialIp = '' }: { jail: string; initialIp?: string }) {
+function JailBanForm({ jail, initialIp }: { jail: string; initialIp?: string }) {
   const styles = useStyles2(getStyles);
-  const [ip, setIp] = useState(initialIp);
-  const [reason, setReason] = useState('');
-  const [isSubmitted, setIsSubmitted] = useState(false);
+  const form = useAddressForm({ initialIp, isBlockAllowed: false });
   const { mutate, isPending, error, reset } = useJailBan();
-  const target = ip.trim();
-  const ipError =
-    target === ''
-      ? 'Enter an IP address'
-      : target.includes('/')
-        ? 'Fail2ban bans single addresses, not blocks'
-        : validateIpOrCidr(target);
-  const reasonError = reason.trim() === '' ? 'Say why' : undefined;
 
   const onSubmit = (event: React.FormEvent) => {
     event.preventDefault();
-    setIsSubmitted(true);
-    if (ipError || reasonError) {
-      return;
+    const values = form.submit();
+    if (values) {
+      mutate({ jail, ...values }, { onSuccess: form.clear });
     }
-    mutate(
-      { jail, ip: target, reason: reason.trim() },
-      {
-        onSuccess: () => {
-          setIp('');
-          setReason('');
-          setIsSubmitted(false);
-        },
-      }
-    );
   };
 
   return (
     <form aria-label={`Ban in ${jail}`} onSubmit={onSubmit} noValidate className={styles.form}>
       <Stack gap={1} alignItems="flex-start" wrap="wrap">
-        <Field label="IP" invalid={isSubmitted && Boolean(ipError)} error={isSubmitted ? ipError : undefined}>
+        <Field label="IP" invalid={Boolean(form.errors.ip)} error={form.errors.ip}>
           <Input
             id={`jail-${jail}-ip`}
             width={18}
-            value={ip}
+            value={form.ip}
             placeholder="203.0.113.7"
             onChange={(event) => {
-              setIp(event.currentTarget.value);
+              form.setIp(event.currentTarget.value);
               reset();
             }}
           />
         </Field>
-        <Field
-          label="Reason"
-          invalid={isSubmitted && Boolean(reasonError)}
-          error={isSubmitted ? reasonError : undefined}
-        >
+        <Field label="Reason" invalid={Boolean(form.errors.reason)} error={form.errors.reason}>
           <Input
             id={`jail-${jail}-reason`}
             width={20}
-            value={reason}
+            value={form.reason}
             maxLength={1024}
-            onChange={(event) => setReason(event.currentTarget.value)}
+            onChange={(event) => form.setReason(event.currentTarget.value)}
           />
         </Field>
         <div className={styles.actions}>

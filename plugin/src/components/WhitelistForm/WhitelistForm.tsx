@@ -4,55 +4,34 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Button, Field, Input, RadioButtonGroup, useStyles2 } from '@grafana/ui';
 import { useAddWhitelistEntry } from '../../data/useWhitelist';
 import { WHITELIST_EXPIRIES } from '../../utils/duration';
-import { validateIpOrCidr } from '../../utils/ip';
+import { useAddressForm } from '../../utils/useAddressForm';
 
 /** Admin: whitelist an address or block, for good or until an expiry; bans in force inside it are lifted. */
 export function WhitelistForm({ initialIp = '' }: { initialIp?: string }) {
   const styles = useStyles2(getStyles);
-  const [ip, setIp] = useState(initialIp);
+  const form = useAddressForm({ initialIp });
   const [expiry, setExpiry] = useState(WHITELIST_EXPIRIES[0].value);
-  const [reason, setReason] = useState('');
-  const [isSubmitted, setIsSubmitted] = useState(false);
   const { mutate, isPending, error, data, reset } = useAddWhitelistEntry();
-
-  const target = ip.trim();
-  const ipError = target === '' ? 'Enter an IP address or CIDR block' : validateIpOrCidr(target);
-  const reasonError = reason.trim() === '' ? 'Say why: it is recorded in the audit trail' : undefined;
 
   const onSubmit = (event: React.FormEvent) => {
     event.preventDefault();
-    setIsSubmitted(true);
-    if (ipError || reasonError) {
-      return;
+    const values = form.submit();
+    if (values) {
+      const ttl = expiry === 'never' ? {} : { ttlSeconds: Number(expiry) };
+      mutate({ ...values, ...ttl }, { onSuccess: form.clear });
     }
-    const ttl = expiry === 'never' ? {} : { ttlSeconds: Number(expiry) };
-    mutate(
-      { ip: target, reason: reason.trim(), ...ttl },
-      {
-        onSuccess: () => {
-          setIp('');
-          setReason('');
-          setIsSubmitted(false);
-        },
-      }
-    );
   };
 
   return (
     <form className={styles.form} aria-label="Whitelist an address" onSubmit={onSubmit} noValidate>
-      <Field
-        label="IP or CIDR"
-        invalid={isSubmitted && Boolean(ipError)}
-        error={isSubmitted ? ipError : undefined}
-        className={styles.field}
-      >
+      <Field label="IP or CIDR" invalid={Boolean(form.errors.ip)} error={form.errors.ip} className={styles.field}>
         <Input
           id="whitelist-form-ip"
           width={24}
-          value={ip}
+          value={form.ip}
           placeholder="192.0.2.10 or 10.0.0.0/8"
           onChange={(event) => {
-            setIp(event.currentTarget.value);
+            form.setIp(event.currentTarget.value);
             reset();
           }}
         />
@@ -60,18 +39,13 @@ export function WhitelistForm({ initialIp = '' }: { initialIp?: string }) {
       <Field label="Expires after" className={styles.field}>
         <RadioButtonGroup options={WHITELIST_EXPIRIES} value={expiry} onChange={setExpiry} />
       </Field>
-      <Field
-        label="Reason"
-        invalid={isSubmitted && Boolean(reasonError)}
-        error={isSubmitted ? reasonError : undefined}
-        className={styles.grow}
-      >
+      <Field label="Reason" invalid={Boolean(form.errors.reason)} error={form.errors.reason} className={styles.grow}>
         <Input
           id="whitelist-form-reason"
-          value={reason}
+          value={form.reason}
           maxLength={1024}
           placeholder="e.g. uptime monitor"
-          onChange={(event) => setReason(event.currentTarget.value)}
+          onChange={(event) => form.setReason(event.currentTarget.value)}
         />
       </Field>
       <div className={styles.actions}>

@@ -1,4 +1,4 @@
-import { OrgRole } from '@grafana/data';
+import type { OrgRole } from '@grafana/data';
 import { config } from '@grafana/runtime';
 
 /** Signs the test user in with an org role, as Grafana's boot data would (read by utils/roles.ts). */

@@ -34,7 +34,12 @@ test.describe('as a Viewer', () => {
 });
 
 test.describe('Bans as a Viewer', () => {
-  test('lists bans without any action; a forced ban is refused', async ({ gotoPage, page, consoleErrors }) => {
+  test('lists bans without any action; a forced ban is refused', async ({
+    gotoPage,
+    page,
+    consoleErrors,
+    saveScreenshot,
+  }) => {
     const ip = runAddress(6);
     const banned = await callBackend<Ban>('admin', '/api/security/ban', {
       method: 'POST',
@@ -47,6 +52,7 @@ test.describe('Bans as a Viewer', () => {
       await expect(row.getByText('e2e: seen by a viewer')).toBeVisible();
       await expect(page.getByRole('button', { name: /Unban/ })).toHaveCount(0);
       await expect(page.getByRole('form', { name: 'Ban an address' })).toHaveCount(0);
+      await saveScreenshot('viewer-bans');
       await page.getByRole('tab', { name: 'Whitelist' }).click();
       await expect(
         page.getByText('An admin can whitelist', { exact: false }).or(page.getByRole('table'))

@@ -115,8 +115,17 @@ test('a jail the host does not have is named; Fail2ban not running on the backen
 
   const reason = 'Fail2ban is not reachable at /var/run/fail2ban/fail2ban.sock (is fail2ban-server running?)';
   server.use(http.get(proxied('api/fail2ban/status'), () => HttpResponse.json({ message: reason }, { status: 503 })));
-  renderBansPage('/bans?tab=fail2ban');
+  const { unmount: unmountUnavailable } = renderBansPage('/bans?tab=fail2ban');
   expect(await screen.findByText('Fail2ban is not available on the backend')).toBeInTheDocument();
   expect(screen.getByText(reason)).toBeInTheDocument();
   expect(screen.queryByText(/Could not read Fail2ban/)).not.toBeInTheDocument();
+  unmountUnavailable();
+
+  // fail2ban-client ran and failed: the backend's 502 says so (not "the backend could not be reached").
+  const failed = 'fail2ban-client failed (exit 255)';
+  server.use(http.get(proxied('api/fail2ban/status'), () => HttpResponse.json({ message: failed }, { status: 502 })));
+  renderBansPage('/bans?tab=fail2ban');
+  // A 5xx is retried twice (with back-off) before the error shows.
+  expect(await screen.findByText('Could not read Fail2ban', undefined, { timeout: 15_000 })).toBeInTheDocument();
+  expect(screen.getByText(failed)).toBeInTheDocument();
 });

@@ -19,6 +19,10 @@ export function ReasonModal({ title, description, confirmText, onConfirm, onDism
   const [isPending, setIsPending] = useState(false);
 
   const confirm = async () => {
+    // Enter in the field submits the modal's form even while its button is disabled.
+    if (reason.trim() === '' || isPending) {
+      return;
+    }
     setIsPending(true);
     setError(undefined);
     try {

@@ -103,6 +103,8 @@ test('an Admin unbans after confirming with a reason; a refusal shows the backen
   const dialog = screen.getByRole('dialog');
   const confirm = within(dialog).getByRole('button', { name: 'Unban' });
   expect(confirm).toBeDisabled();
+  await user.type(within(dialog).getByLabelText(/^Reason/), '  {Enter}');
+  expect(backend.requests.filter((r) => r.method === 'DELETE')).toHaveLength(0);
   await user.type(within(dialog).getByLabelText(/^Reason/), 'customer office');
   await user.click(confirm);
 

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access } from '../auth/roles';
 import { BadRequestError } from '../errors';
 import { principalOf } from '../plugins/auth';
 import { authErrors, bearerSecurity } from '../schemas/common';
-import { BanIpParams, ManualBanBody, ReasonQuery, StreamQuery } from '../schemas/security';
+import { BanIpParams, LiftBody, ManualBanBody, ReasonQuery, StreamQuery } from '../schemas/security';
 import { BanSchema, LiftResponse } from '../schemas/soar';
 import { liftBan, manualBan } from '../security/admin';
 import { blockParam, unlessUnavailable } from './security-common';
@@ -23,6 +24,16 @@ function reasonOf(query: { reason?: string }, body: unknown): string {
 
 /** Manual bans and unbans (admin), and the live stream of events and decisions. */
 const securityBanRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const lift = async (request: FastifyRequest, reply: FastifyReply, target: string, reason: string) => {
+    const ip = blockParam(target);
+    const { user, role } = principalOf(request);
+    return unlessUnavailable(reply, async () => {
+      const lifted = await liftBan(app.security, { ip, reason, actor: { user, role } });
+      if (lifted === null) return reply.code(404).send({ message: `no ban of ${ip} is in force` });
+      return { lifted };
+    });
+  };
+
   app.post(
     '/ban',
     {
@@ -66,16 +77,25 @@ const securityBanRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: LiftResponse, 400: errorRef, 404: errorRef, 503: errorRef, ...authErrors },
       },
     },
-    async (request, reply) => {
-      const ip = blockParam(request.params.ip);
-      const reason = reasonOf(request.query, request.body);
-      const { user, role } = principalOf(request);
-      return unlessUnavailable(reply, async () => {
-        const lifted = await liftBan(app.security, { ip, reason, actor: { user, role } });
-        if (lifted === null) return reply.code(404).send({ message: `no ban of ${ip} is in force` });
-        return { lifted };
-      });
-    }
+    async (request, reply) => lift(request, reply, request.params.ip, reasonOf(request.query, request.body))
+  );
+
+  app.delete(
+    '/ban',
+    {
+      config: { access: Access.admin },
+      schema: {
+        tags: ['security'],
+        summary: 'Lift the ban in force of an address or CIDR block named in the body (ip, reason)',
+        description:
+          'The same as DELETE /ban/{ip}, with no "/" of a block in the path: proxies that decode %2F (such as ' +
+          "Grafana's plugin proxy) pass it unchanged.",
+        security: bearerSecurity,
+        body: LiftBody,
+        response: { 200: LiftResponse, 400: errorRef, 404: errorRef, 503: errorRef, ...authErrors },
+      },
+    },
+    async (request, reply) => lift(request, reply, request.body.ip, request.body.reason)
   );
 
   app.get(

@@ -128,6 +128,11 @@ export const BanIpParams = Type.Object({
 export type BanIpParams = Static<typeof BanIpParams>;
 
 export const ReasonBody = Type.Object({ reason: Reason }, { additionalProperties: false });
+export const LiftBody = Type.Object(
+  { ip: Address('an address or a CIDR block'), reason: Reason },
+  { additionalProperties: false }
+);
+export type LiftBody = Static<typeof LiftBody>;
 export const ReasonQuery = Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false });
 
 export const StreamQuery = Type.Object(

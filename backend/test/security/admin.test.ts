@@ -138,6 +138,31 @@ describe.each(testDatabases)('admin actions on $name', ({ open }) => {
     expect((await post(t, [ev('198.51.100.1', 'http.request')])).json().outcomes.blocked).toBe(0);
   });
 
+  test('a block is unbanned with the address in the body, past proxies that decode %2F in paths', async () => {
+    expect((await ban({ ip: '203.0.113.0/24', duration: 600, reason: 'scanner range' })).statusCode).toBe(201);
+    const unban = (payload: object, headers: Headers = admin) =>
+      t.app.inject({ method: 'DELETE', url: '/api/security/ban', headers, payload });
+    expect((await unban({ ip: '203.0.113.0/24', reason: 'x' }, viewer)).statusCode).toBe(403);
+    const noReason = await unban({ ip: '203.0.113.0/24' });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json().message).toMatch(/reason/);
+    expect((await unban({ ip: 'example.com', reason: 'x' })).json().message).toMatch(/ip must be/);
+    expect((await post(t, [ev('203.0.113.9', 'http.request')])).json().outcomes.blocked).toBe(1);
+
+    const lifted = await unban(
+      { ip: '203.0.113.0/24', reason: 'range reassigned' },
+      { ...admin, 'x-grafana-user': 'dan' }
+    );
+    expect(lifted.statusCode).toBe(200);
+    expect(lifted.json().lifted).toEqual([
+      expect.objectContaining({ ip: '203.0.113.0/24', liftedBy: 'dan', liftReason: 'range reassigned' }),
+    ]);
+    expect((await post(t, [ev('203.0.113.9', 'http.request')])).json().outcomes.blocked).toBe(0);
+    const again = await unban({ ip: '203.0.113.0/24', reason: 'x' });
+    expect(again.statusCode).toBe(404);
+    expect(again.json().message).toBe('no ban of 203.0.113.0/24 is in force');
+  });
+
   test('whitelist: edits apply at once, lift the bans inside, expire, and the file entries stay', async () => {
     await post(t, [ev('203.0.113.5'), ev('203.0.113.5'), ev('203.0.113.5')]); // banned by the auth rule
     const add = await t.app.inject({

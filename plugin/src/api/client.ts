@@ -125,7 +125,11 @@ export function toApiError(err: unknown): ApiError {
         : make(message || 'The secops backend refused this action.');
     case 502:
     case 504:
-      return make('The secops backend could not be reached at the URL configured in the app settings.');
+      // Grafana's proxy answers these without a message of its own when the backend cannot be reached; the backend's
+      // own 502 (e.g. fail2ban-client failed) says what failed.
+      return message && !/^(bad gateway|gateway timeout)$/i.test(message)
+        ? make(message)
+        : make('The secops backend could not be reached at the URL configured in the app settings.');
     default:
       return make(message || `The request failed with status ${err.status}.`);
   }

@@ -16,6 +16,22 @@ import type {
 } from '../../../backend/src/schemas/audit-proof';
 import type { ReadyResponse, SessionResponse } from '../../../backend/src/schemas/system';
 import type { ErrorResponse } from '../../../backend/src/schemas/common';
+import type {
+  BanSchema,
+  BansQuery,
+  BansResponse as BansResponseSchema,
+  LiftResponse as LiftResponseSchema,
+  WhitelistAddBody,
+  WhitelistAddResponse as WhitelistAddResponseSchema,
+  WhitelistEntrySchema,
+  WhitelistResponse as WhitelistResponseSchema,
+} from '../../../backend/src/schemas/soar';
+import type { ManualBanBody } from '../../../backend/src/schemas/security';
+import type {
+  BanResponse as JailBanResponse,
+  JailStatusSchema,
+  StatusResponse as Fail2banStatus,
+} from '../../../backend/src/schemas/fail2ban';
 
 export type { AuditEventDetail, AuditEventRecord, ListEventsResponse, IngestResponse, ReadyResponse, SessionResponse };
 export type { ErrorResponse };
@@ -27,3 +43,15 @@ export type VerifyReport = (typeof VerifySchema)['static'];
 /** The list filters the API accepts (shared by the list and the export). */
 export type AuditFilter = Omit<ListEventsQuery, 'limit' | 'cursor'>;
 export type AuditStatus = NonNullable<AuditFilter['status']>;
+
+export type Ban = (typeof BanSchema)['static'];
+export type BanEnforcement = Ban['enforcement'][number];
+export type BansResponse = (typeof BansResponseSchema)['static'];
+export type LiftResponse = (typeof LiftResponseSchema)['static'];
+export type BanState = NonNullable<BansQuery['state']>;
+export type { ManualBanBody, WhitelistAddBody };
+export type WhitelistEntry = (typeof WhitelistEntrySchema)['static'];
+export type WhitelistResponse = (typeof WhitelistResponseSchema)['static'];
+export type WhitelistAddResponse = (typeof WhitelistAddResponseSchema)['static'];
+export type JailStatus = (typeof JailStatusSchema)['static'];
+export type { Fail2banStatus, JailBanResponse };

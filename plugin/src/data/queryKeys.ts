@@ -1,3 +1,4 @@
+import type { BansFilter } from '../api/bans';
 import type { AuditFilter } from '../api/types';
 
 /** Every react-query key in one place, so that invalidation after a mutation names what it touches. */
@@ -8,5 +9,16 @@ export const queryKeys = {
     event: (id: string) => ['audit', 'event', id] as const,
     entryVerification: (id: string) => ['audit', 'entry-verification', id] as const,
     checkpoint: ['audit', 'checkpoint'] as const,
+  },
+  bans: {
+    all: ['bans'] as const,
+    list: (filter: BansFilter) => ['bans', 'list', filter] as const,
+  },
+  whitelist: {
+    all: ['whitelist'] as const,
+  },
+  fail2ban: {
+    all: ['fail2ban'] as const,
+    status: ['fail2ban', 'status'] as const,
   },
 };

@@ -5,11 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startFail2ban } from './fail2ban.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'secops-plugin-e2e-'));
 const env = process.env;
 const schema = env.E2E_DATABASE_SCHEMA;
+const fail2ban = await startFail2ban(dataDir);
 
 const child = spawn(process.execPath, [path.join(root, 'backend/bin/cartae-secops.js'), 'serve'], {
   // cwd: the data folder, so that no YAML configuration file of the checkout applies
@@ -21,6 +23,7 @@ const child = spawn(process.execPath, [path.join(root, 'backend/bin/cartae-secop
     PORT: env.E2E_BACKEND_PORT,
     DATA_DIR: dataDir,
     ...(env.TEST_DATABASE_URL ? { DATABASE_URL: env.TEST_DATABASE_URL, DATABASE_SCHEMA: schema } : {}),
+    ...(fail2ban ? { FAIL2BAN_SOCKET: fail2ban.socket } : { FAIL2BAN_ENABLED: 'false' }),
     SECOPS_VIEWER_TOKEN: env.SECOPS_VIEWER_TOKEN,
     SECOPS_ADMIN_TOKEN: env.SECOPS_ADMIN_TOKEN,
     SECOPS_INGEST_TOKEN: env.SECOPS_INGEST_TOKEN,
@@ -31,6 +34,7 @@ const child = spawn(process.execPath, [path.join(root, 'backend/bin/cartae-secop
 });
 
 async function cleanUp() {
+  await fail2ban?.stop();
   rmSync(dataDir, { recursive: true, force: true });
   if (env.TEST_DATABASE_URL && schema) {
     const { default: pg } = await import('pg');

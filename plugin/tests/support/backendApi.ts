@@ -37,3 +37,31 @@ export async function ingest(events: SeedEvent[], { idempotent = false } = {}): 
   }
   return (await res.json()) as IngestResponse;
 }
+
+/** A call to the backend's API with the viewer or admin token, as the proxy routes would send it. */
+export async function callBackend<T>(
+  role: 'viewer' | 'admin',
+  path: `/api/${string}`,
+  init: { method?: string; body?: unknown } = {}
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${e2e.backendUrl}${path}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      authorization: `Bearer ${role === 'admin' ? e2e.adminToken : e2e.viewerToken}`,
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+/** A documentation address (RFC 5737) of its own for each run and purpose, so reruns never meet earlier bans. */
+export function runAddress(purpose: number): string {
+  const n = (parseInt(e2e.runId.slice(0, 4), 16) + purpose * 37) % 250;
+  return `198.51.100.${n + 1}`;
+}
+
+/** A /30 block of TEST-NET-3 (RFC 5737) of its own for each run. */
+export function runBlock(): string {
+  return `203.0.113.${(parseInt(e2e.runId.slice(0, 4), 16) % 60) * 4}/30`;
+}

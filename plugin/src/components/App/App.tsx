@@ -7,6 +7,7 @@ import { ROUTES } from '../../constants';
 import { createQueryClient } from '../../data/queryClient';
 
 const AuditLogPage = lazy(() => import('../../pages/AuditLog/AuditLogPage'));
+const BansPage = lazy(() => import('../../pages/Bans/BansPage'));
 const NotBuiltPage = lazy(() => import('../../pages/NotBuilt/NotBuiltPage'));
 
 // Default export: the lazy target of module.tsx.
@@ -18,7 +19,7 @@ export default function App(_props: AppRootProps) {
         <Routes>
           <Route path={ROUTES.Audit} element={<AuditLogPage />} />
           <Route path={ROUTES.Overview} element={<NotBuiltPage title="Overview" />} />
-          <Route path={ROUTES.Bans} element={<NotBuiltPage title="Bans" />} />
+          <Route path={ROUTES.Bans} element={<BansPage />} />
           <Route path="*" element={<Navigate to={ROUTES.Audit} replace />} />
         </Routes>
       </Suspense>

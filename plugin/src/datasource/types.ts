@@ -1,4 +1,5 @@
-import type { DataQuery, DataSourceJsonData } from '@grafana/data';
+import type { DataSourceJsonData } from '@grafana/data';
+import type { DataQuery } from '@grafana/schema';
 import type { SecurityEventsResponse, SecurityStatsResponse } from '../../../backend/src/schemas/security';
 import type { BansResponse } from '../../../backend/src/schemas/soar';
 import type { StatsResponse } from '../../../backend/src/schemas/audit-read';
@@ -10,7 +11,7 @@ export const QueryType = {
   ActiveBans: 'activeBans',
   AuditStats: 'auditStats',
 } as const;
-export type QueryType = (typeof QueryType)[keyof typeof QueryType];
+export type SecopsQueryType = (typeof QueryType)[keyof typeof QueryType];
 
 export const AUDIT_GROUP_BY = ['day', 'action', 'resource'] as const;
 export type AuditGroupBy = (typeof AUDIT_GROUP_BY)[number];
@@ -19,7 +20,7 @@ export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const
 export type Severity = (typeof SEVERITIES)[number];
 
 export interface SecopsQuery extends DataQuery {
-  queryType: QueryType;
+  queryType: SecopsQueryType;
   /** Events, event counts: an event type; event counts take a comma-separated list (or a multi-value variable). */
   eventType?: string;
   /** Events, active bans: an address or a CIDR block. */

@@ -10,12 +10,13 @@ import {
   type AuditGroupBy,
   type SecopsOptions,
   type SecopsQuery,
+  type SecopsQueryType,
   type Severity,
 } from '../../types';
 
 export type QueryEditorProps_ = QueryEditorProps<DataSource, SecopsQuery, SecopsOptions>;
 
-const QUERY_TYPES: Array<SelectableValue<QueryType>> = [
+const QUERY_TYPES: Array<SelectableValue<SecopsQueryType>> = [
   { label: 'Events', value: QueryType.Events, description: 'Security events of the time range (table)' },
   { label: 'Event counts', value: QueryType.EventCounts, description: 'Events per type over time (time series)' },
   { label: 'Active bans', value: QueryType.ActiveBans, description: 'Bans in force now (table)' },
@@ -58,7 +59,7 @@ export function QueryEditor({ query, onChange, onRunQuery }: QueryEditorProps_) 
         value={query[key] ?? ''}
         placeholder={placeholder}
         onChange={(event: ChangeEvent<HTMLInputElement>) => change({ [key]: event.currentTarget.value || undefined })}
-        onBlur={onRunQuery}
+        onBlur={() => onRunQuery()}
       />
     </InlineField>
   );
@@ -70,12 +71,13 @@ export function QueryEditor({ query, onChange, onRunQuery }: QueryEditorProps_) 
         min={1}
         max={MAX_LIMIT}
         width={12}
-        value={query.limit ?? DEFAULT_LIMIT}
+        value={query.limit ?? ''}
+        placeholder={String(DEFAULT_LIMIT)}
         onChange={(event: ChangeEvent<HTMLInputElement>) => {
           const value = event.currentTarget.valueAsNumber;
           change({ limit: Number.isFinite(value) ? value : undefined });
         }}
-        onBlur={onRunQuery}
+        onBlur={() => onRunQuery()}
       />
     </InlineField>
   );
@@ -84,7 +86,7 @@ export function QueryEditor({ query, onChange, onRunQuery }: QueryEditorProps_) 
     <Stack direction="column" gap={0}>
       <InlineFieldRow>
         <InlineField label="Query type" labelWidth={LABEL_WIDTH}>
-          <RadioButtonGroup<QueryType>
+          <RadioButtonGroup<SecopsQueryType>
             options={QUERY_TYPES}
             value={queryType}
             onChange={(value) => change({ queryType: value }, true)}

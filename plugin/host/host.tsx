@@ -23,6 +23,7 @@ import { backendSrv } from './backendSrv';
 import { HostChrome, type HostMeta } from './chrome';
 import { createDataSourceSrv } from './dataSourceSrv';
 import { DataSourceSettingsPage } from './dataSourcePage';
+import { QueryPage } from './queryPage';
 import { createTemplateSrv } from './templateSrv';
 import './systemjs-init'; // must stay the last import
 
@@ -176,6 +177,7 @@ async function main() {
               <RouterV6.Route path="/plugins/:pluginId" element={<ConfigPage plugin={plugin} />} />
               <RouterV6.Route path="/datasources/edit/:uid" element={<DataSourceSettingsPage />} />
               <RouterV6.Route path="/connections/datasources/edit/:uid" element={<DataSourceSettingsPage />} />
+              <RouterV6.Route path="/datasources/query/:uid" element={<QueryPage />} />
             </RouterV6.Routes>
           </HostChrome>
           <Toasts />

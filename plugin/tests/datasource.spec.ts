@@ -193,6 +193,35 @@ test.describe('the nested data source', () => {
     expect((column(byDay, 'Entries') as number[]).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(3);
   });
 
+  test('the query editor in the browser: pick a query type and its options, the query runs', async ({
+    page,
+    consoleErrors,
+    saveScreenshot,
+  }) => {
+    test.skip(Boolean(e2e.grafanaUrl), "the query page is the test host's; in Grafana the editor lives in panels");
+    await page.goto(`/datasources/query/${UID}`);
+    const result = page.getByRole('region', { name: 'Query result' });
+
+    await page.getByRole('radio', { name: 'Active bans' }).check({ force: true });
+    await page.getByLabel('IP or CIDR').fill(bans.temporary.ip);
+    await page.getByLabel('IP or CIDR').press('Tab');
+    const bansTable = result.getByRole('table', { name: 'Active bans' });
+    await expect(bansTable.getByRole('row')).toHaveCount(2);
+    await expect(bansTable.getByRole('cell', { name: bans.temporary.ip, exact: true })).toBeVisible();
+
+    // The address filter is shared with the events query, and shown there: clear it.
+    await page.getByRole('radio', { name: 'Events' }).check({ force: true });
+    await expect(page.getByLabel('IP or CIDR')).toHaveValue(bans.temporary.ip);
+    await page.getByLabel('IP or CIDR').clear();
+    await page.getByLabel('Event type').fill(types.scan);
+    await page.getByLabel('Event type').press('Tab');
+    const eventsTable = result.getByRole('table', { name: 'Security events' });
+    await expect(eventsTable.getByRole('row')).toHaveCount(2);
+    await expect(eventsTable.getByRole('cell', { name: '/wp-login.php', exact: true })).toBeVisible();
+    await saveScreenshot('datasource-query-editor');
+    expect(consoleErrors).toEqual([]);
+  });
+
   test('variables: the event types of the range', async ({ page }) => {
     const values = await page.evaluate(async (uid) => {
       type Shared = { getDataSourceSrv: () => { get: (uid: string) => Promise<DataSourceApi> } };

@@ -14,7 +14,7 @@ import {
   type Severity,
 } from '../../types';
 
-export type QueryEditorProps_ = QueryEditorProps<DataSource, SecopsQuery, SecopsOptions>;
+export type SecopsQueryEditorProps = QueryEditorProps<DataSource, SecopsQuery, SecopsOptions>;
 
 const QUERY_TYPES: Array<SelectableValue<SecopsQueryType>> = [
   { label: 'Events', value: QueryType.Events, description: 'Security events of the time range (table)' },
@@ -43,7 +43,7 @@ type TextKey = 'eventType' | 'ip' | 'user';
 const LABEL_WIDTH = 14;
 
 /** The query type, then its own options; text options apply when they lose focus, choices at once. */
-export function QueryEditor({ query, onChange, onRunQuery }: QueryEditorProps_) {
+export function QueryEditor({ query, onChange, onRunQuery }: SecopsQueryEditorProps) {
   const queryType = query.queryType ?? QueryType.Events;
   const change = (next: Partial<SecopsQuery>, run = false) => {
     onChange({ ...query, ...next });

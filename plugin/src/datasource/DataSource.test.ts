@@ -59,6 +59,20 @@ describe('events', () => {
     expect(table.Message).toEqual(['invalid password', 'invalid password']);
   });
 
+  test("a repeated panel's own variable value wins over the dashboard's", async () => {
+    templateSrv.variables.ip = '198.51.100.0/24';
+    const calls = record('api/security/events', () => ({ events: [], nextCursor: null }));
+
+    const { data } = await createDataSource().query(
+      request([{ refId: 'A', queryType: QueryType.Events, ip: '$ip' }], {
+        scopedVars: { ip: { text: '203.0.113.9', value: '203.0.113.9' } },
+      })
+    );
+
+    expect(calls[0].get('ip')).toBe('203.0.113.9');
+    expect(data[0].length).toBe(0);
+  });
+
   test('pages are followed up to the limit', async () => {
     const calls = record('api/security/events', (_params, call) => ({
       events: [event({ id: `6f1c2a4e-0000-4000-a000-00000000000${call}` }), event({})],

@@ -63,6 +63,16 @@ export default defineConfig<PluginOptions>({
               PORT: process.env.E2E_HOST_PORT as string,
               PLUGIN_JSONDATA: JSON.stringify({ backendUrl: e2e.backendUrlForGrafana }),
               PLUGIN_SECUREJSONDATA: JSON.stringify({ viewerToken: e2e.viewerToken, adminToken: e2e.adminToken }),
+              // The nested data source as provisioning/grafana/datasources/datasources.yml declares it.
+              HOST_DATASOURCES: JSON.stringify([
+                {
+                  uid: e2e.dataSourceUid,
+                  name: 'Cartae Security Ops',
+                  type: 'cartae-secops-datasource',
+                  jsonData: { backendUrl: e2e.backendUrlForGrafana },
+                  secureJsonData: { viewerToken: e2e.viewerToken },
+                },
+              ]),
             },
           },
         ]),

@@ -21,6 +21,10 @@ import * as RouterV5 from 'grafana-router-v5';
 import * as RouterV6 from 'grafana-router-v6';
 import { backendSrv } from './backendSrv';
 import { HostChrome, type HostMeta } from './chrome';
+import { createDataSourceSrv } from './dataSourceSrv';
+import { DataSourceSettingsPage } from './dataSourcePage';
+import { QueryPage } from './queryPage';
+import { createTemplateSrv } from './templateSrv';
 import './systemjs-init'; // must stay the last import
 
 const { AppPlugin, PluginContextProvider, ThemeContext, EventBusSrv } = grafanaData;
@@ -40,6 +44,7 @@ grafanaRuntime.setPluginLinksHook(() => ({ links: [], isLoading: false }));
 grafanaRuntime.setPluginComponentsHook(() => ({ components: [], isLoading: false }));
 grafanaRuntime.setPluginComponentHook(() => ({ component: null, isLoading: false }));
 grafanaRuntime.setPluginFunctionsHook(() => ({ functions: [], isLoading: false }));
+grafanaRuntime.setTemplateSrv(createTemplateSrv());
 // Do not call setLocationService: the default HistoryWrapper is what Grafana uses, and replacing it throws.
 
 // ---- 2. SystemJS shared dependencies, as Grafana's sharedDependencies.ts and its import map ----
@@ -80,6 +85,7 @@ for (const [name, mod] of Object.entries(shared)) {
   imports[name] = `package:${name}`;
 }
 System.addImportMap({ imports });
+grafanaRuntime.setDataSourceSrv(createDataSourceSrv((path) => System.import(path)));
 
 // ---- 3. load the plugin, mount its root page under /a/:pluginId/* and its config pages under /plugins/:pluginId ----
 type AppPluginInstance = InstanceType<typeof AppPlugin>;
@@ -169,6 +175,9 @@ async function main() {
             <RouterV6.Routes>
               <RouterV6.Route path="/a/:pluginId/*" element={<AppRoot plugin={plugin} />} />
               <RouterV6.Route path="/plugins/:pluginId" element={<ConfigPage plugin={plugin} />} />
+              <RouterV6.Route path="/datasources/edit/:uid" element={<DataSourceSettingsPage />} />
+              <RouterV6.Route path="/connections/datasources/edit/:uid" element={<DataSourceSettingsPage />} />
+              <RouterV6.Route path="/datasources/query/:uid" element={<QueryPage />} />
             </RouterV6.Routes>
           </HostChrome>
           <Toasts />

@@ -4,10 +4,11 @@
 // templated into the URL and headers; cookies dropped; X-Grafana-Context set to the signed-in user.
 import { json, readBody, ROLE_RANK } from './grafana-api.mjs';
 
-function interpolate(state, template) {
+/** `{{ .JsonData.k }}` / `{{ .SecureJsonData.k }}` of plugin settings or of a data source instance. */
+export function interpolate({ jsonData, secureJsonData }, template) {
   return String(template).replace(/\{\{\s*\.(JsonData|SecureJsonData)\.([A-Za-z0-9_]+)\s*\}\}/g, (_, kind, key) => {
-    const source = kind === 'JsonData' ? state.settings.jsonData : state.settings.secureJsonData;
-    return String(source[key] ?? '');
+    const source = kind === 'JsonData' ? jsonData : secureJsonData;
+    return String(source?.[key] ?? '');
   });
 }
 
@@ -30,7 +31,7 @@ function matchRoute(routes, method, proxyPath) {
 }
 
 /** util.JoinURLFragments: one slash between the route URL's path and the rest. */
-function joinPath(a, b) {
+export function joinPath(a, b) {
   if (!b) {
     return a;
   }
@@ -50,13 +51,30 @@ export async function pluginProxy(state, user, req, res, url) {
   }
   let target;
   try {
-    target = new URL(interpolate(state, route.url));
+    target = new URL(interpolate(state.settings, route.url));
   } catch {
     return json(res, 500, { message: 'Could not parse url' });
   }
   target.pathname = joinPath(target.pathname, rest);
   target.search = url.search;
 
+  const headers = upstreamHeaders(req);
+  headers['x-grafana-context'] = JSON.stringify({
+    UserID: user.id,
+    OrgID: 1,
+    OrgRole: user.role,
+    Login: user.login,
+    Name: user.name,
+    IsGrafanaAdmin: user.isGrafanaAdmin,
+  });
+  for (const header of route.headers || []) {
+    headers[header.name.toLowerCase()] = interpolate(state.settings, header.content);
+  }
+  return forward(req, res, target, headers);
+}
+
+/** The browser's headers minus what a Grafana proxy never passes on (cookies, its own auth, hop-by-hop). */
+export function upstreamHeaders(req) {
   const headers = { ...req.headers };
   for (const name of [
     'cookie',
@@ -69,20 +87,17 @@ export async function pluginProxy(state, user, req, res, url) {
   ]) {
     delete headers[name];
   }
-  headers['x-grafana-context'] = JSON.stringify({
-    UserID: user.id,
-    OrgID: 1,
-    OrgRole: user.role,
-    Login: user.login,
-    Name: user.name,
-    IsGrafanaAdmin: user.isGrafanaAdmin,
-  });
-  for (const header of route.headers || []) {
-    headers[header.name.toLowerCase()] = interpolate(state, header.content);
-  }
+  return headers;
+}
+
+/** Sends the request on to `target` and streams the answer back; `onResponse` may answer instead (ds proxy 401). */
+export async function forward(req, res, target, headers, onResponse) {
   const body = ['GET', 'HEAD'].includes(req.method) ? undefined : await readBody(req);
   try {
     const upstream = await fetch(target, { method: req.method, headers, body: body?.length ? body : undefined });
+    if (onResponse?.(upstream, res)) {
+      return;
+    }
     const passed = {};
     for (const name of ['content-type', 'content-disposition', 'x-request-id', 'x-key-fingerprint']) {
       const value = upstream.headers.get(name);

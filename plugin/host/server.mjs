@@ -1,12 +1,14 @@
 // The test host: serves the host page and the plugin's dist/ like Grafana serves public/plugins/<id>/, and answers
 // the Grafana APIs an app plugin uses (grafana-api.mjs) and its proxy routes (plugin-proxy.mjs).
 // Env: PORT, PLUGIN_DIST (default ../dist), PLUGIN_JSONDATA and PLUGIN_SECUREJSONDATA (initial settings, JSON),
+// HOST_DATASOURCES (data source instances of the app's nested data source plugins, JSON; see datasource-api.mjs),
 // GRAFANA_ADMIN_PASSWORD (default admin).
 import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bootDataSources, createDataSourceState, handleDataSourceApi } from './datasource-api.mjs';
 import { createGrafanaState, currentUser, handleGrafanaApi, json } from './grafana-api.mjs';
 import { pluginProxy } from './plugin-proxy.mjs';
 
@@ -22,6 +24,11 @@ const state = createGrafanaState({
   pluginJson,
   jsonData: JSON.parse(process.env.PLUGIN_JSONDATA || '{}'),
   secureJsonData: JSON.parse(process.env.PLUGIN_SECUREJSONDATA || '{}'),
+});
+const dataSources = createDataSourceState({
+  dist: DIST,
+  appId: ID,
+  instances: JSON.parse(process.env.HOST_DATASOURCES || '[]'),
 });
 const TYPES = {
   '.js': 'application/javascript',
@@ -41,7 +48,7 @@ function bootData(user) {
       appUrl: `http://127.0.0.1:${PORT}/`,
       buildInfo: { version: '12.4.10', edition: 'Open Source', env: 'production' },
       featureToggles: {},
-      datasources: {},
+      datasources: bootDataSources(dataSources),
       panels: {},
       apps: {},
     },
@@ -126,6 +133,12 @@ const server = http.createServer(async (req, res) => {
     if (p.startsWith(`/api/plugin-proxy/${ID}/`)) {
       const user = currentUser(state, req);
       return user ? pluginProxy(state, user, req, res, url) : json(res, 401, { message: 'Unauthorized' });
+    }
+    if (p.startsWith('/api/datasources') || p.startsWith('/api/plugins/')) {
+      const user = currentUser(state, req);
+      if (user && (await handleDataSourceApi(dataSources, user, req, res, url))) {
+        return;
+      }
     }
     if (await handleGrafanaApi(state, req, res, url)) {
       return;

@@ -65,3 +65,45 @@ export function runAddress(purpose: number): string {
 export function runBlock(): string {
   return `203.0.113.${(parseInt(e2e.runId.slice(0, 4), 16) % 60) * 4}/30`;
 }
+
+/** A security event as an application or the log ingestion sends it (the SOAR event format). */
+export interface SeedSecurityEvent {
+  time: string;
+  event: string;
+  ip: string;
+  user?: string;
+  method?: string;
+  path?: string;
+  status?: number;
+  msg?: string;
+}
+
+async function call(path: string, token: string, body: unknown, expected: number): Promise<unknown> {
+  const res = await fetch(`${e2e.backendUrl}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== expected) {
+    throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
+  }
+  return res.json();
+}
+
+/** Runs security events through the auto-blocker (ingest token). */
+export function postSecurityEvents(events: SeedSecurityEvent[]): Promise<unknown> {
+  return call('/api/security/events', e2e.ingestToken, events, 200);
+}
+
+/** A manual ban, as an admin would place it (admin token); a ban in force of the same target is replaced. */
+export function manualBan(body: { ip: string; reason: string; duration?: number; permanent?: boolean }) {
+  return call('/api/security/ban', e2e.adminToken, body, 201);
+}
+
+/** How many stored security events have this type (viewer token). */
+export async function countSecurityEvents(type: string): Promise<number> {
+  const res = await fetch(`${e2e.backendUrl}/api/security/events?type=${encodeURIComponent(type)}&limit=500`, {
+    headers: { authorization: `Bearer ${e2e.viewerToken}` },
+  });
+  return ((await res.json()) as { events: unknown[] }).events.length;
+}

@@ -31,4 +31,6 @@ export const e2e = {
   databaseUrl: env.TEST_DATABASE_URL,
   databaseSchema: env.E2E_DATABASE_SCHEMA,
   runId: env.E2E_RUN_ID,
+  /** The uid of the nested data source's instance (provisioning/grafana/datasources/datasources.yml). */
+  dataSourceUid: env.E2E_DATASOURCE_UID ?? 'cartae-secops',
 };

@@ -137,3 +137,40 @@ export const StreamQuery = Type.Object(
   { additionalProperties: false }
 );
 export type StreamQuery = Static<typeof StreamQuery>;
+
+export const SecuritySeriesQuery = Type.Object(
+  {
+    from: Type.Optional(DateTime('default: 24 hours before to')),
+    to: Type.Optional(DateTime('default: now')),
+    interval: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 366 * 86_400,
+        description: 'bucket width in seconds; default: a round width giving about 100 buckets',
+        examples: [300],
+      })
+    ),
+  },
+  { additionalProperties: false }
+);
+export type SecuritySeriesQuery = Static<typeof SecuritySeriesQuery>;
+
+export const SecuritySeriesResponse = Type.Object({
+  from: Type.String({ format: 'date-time' }),
+  to: Type.String({ format: 'date-time' }),
+  intervalSeconds: Type.Integer(),
+  series: Type.Array(
+    Type.Object({
+      type: Type.String(),
+      total: Type.Integer({ description: 'events of the type in the range' }),
+      points: Type.Array(
+        Type.Object({
+          time: Type.String({ format: 'date-time', description: 'start of the bucket (UTC)' }),
+          count: Type.Integer(),
+        }),
+        { description: 'every bucket of the range, oldest first, 0 when empty' }
+      ),
+    }),
+    { description: 'one per event type seen in the range, most events first' }
+  ),
+});

@@ -11,10 +11,18 @@ export const Address = (description: string) =>
   Type.String({ minLength: 1, maxLength: 64, description, examples: ['192.0.2.10', '198.51.100.0/24'] });
 export const Reason = Type.String({ minLength: 1, maxLength: 1024, description: 'why: recorded in the audit trail' });
 
-export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
-export const OUTCOMES = ['ignored', 'counted', 'alerted', 'banned', 'blocked', 'whitelisted'];
-const Severity = StringEnum(SEVERITIES as ['info']);
-const OutcomeSchema = StringEnum(OUTCOMES as ['ignored']);
+// Tuples, so that the schemas' static types are the unions of these values (for clients such as the app plugin).
+export const SEVERITIES: ['info', 'low', 'medium', 'high', 'critical'] = ['info', 'low', 'medium', 'high', 'critical'];
+export const OUTCOMES: ['ignored', 'counted', 'alerted', 'banned', 'blocked', 'whitelisted'] = [
+  'ignored',
+  'counted',
+  'alerted',
+  'banned',
+  'blocked',
+  'whitelisted',
+];
+const Severity = StringEnum(SEVERITIES);
+const OutcomeSchema = StringEnum(OUTCOMES);
 
 /** A JSON array of events, or `{ "events": [...] }`; each event is validated separately to name its index. */
 export const SecurityIngestBody = Type.Union([

@@ -7,6 +7,7 @@ import { ROUTES } from '../../constants';
 import { createQueryClient } from '../../data/queryClient';
 
 const AuditLogPage = lazy(() => import('../../pages/AuditLog/AuditLogPage'));
+const OverviewPage = lazy(() => import('../../pages/Overview/OverviewPage'));
 const NotBuiltPage = lazy(() => import('../../pages/NotBuilt/NotBuiltPage'));
 
 // Default export: the lazy target of module.tsx.
@@ -17,7 +18,7 @@ export default function App(_props: AppRootProps) {
       <Suspense fallback={<LoadingPlaceholder text="Loading…" />}>
         <Routes>
           <Route path={ROUTES.Audit} element={<AuditLogPage />} />
-          <Route path={ROUTES.Overview} element={<NotBuiltPage title="Overview" />} />
+          <Route path={ROUTES.Overview} element={<OverviewPage />} />
           <Route path={ROUTES.Bans} element={<NotBuiltPage title="Bans" />} />
           <Route path="*" element={<Navigate to={ROUTES.Audit} replace />} />
         </Routes>

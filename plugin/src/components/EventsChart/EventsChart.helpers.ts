@@ -1,0 +1,52 @@
+import {
+  FieldColorModeId,
+  FieldType,
+  dateTime,
+  toDataFrame,
+  type DataFrame,
+  type FieldConfig,
+  type TimeRange,
+} from '@grafana/data';
+// From @grafana/ui, which Grafana shares with plugins, rather than @grafana/schema, which would be bundled.
+import { BarAlignment, DrawStyle, PointVisibility, StackingMode } from '@grafana/ui';
+import type { SecuritySeries } from '../../api/types';
+
+/** Stacked bars, one colour per type: how a dashboard's time series panel would draw counts per bucket. */
+const COUNT_CONFIG: FieldConfig = {
+  unit: 'short',
+  decimals: 0,
+  min: 0,
+  color: { mode: FieldColorModeId.PaletteClassic },
+  custom: {
+    drawStyle: DrawStyle.Bars,
+    // A bucket's count is for the interval that starts at its time.
+    barAlignment: BarAlignment.After,
+    fillOpacity: 80,
+    lineWidth: 1,
+    showPoints: PointVisibility.Never,
+    stacking: { mode: StackingMode.Normal, group: 'A' },
+  },
+};
+
+/** One frame: the bucket times, then one count field per event type (the backend gives every bucket to each). */
+export function seriesToFrame({ series }: SecuritySeries): DataFrame {
+  const times = (series[0]?.points ?? []).map((point) => Date.parse(point.time));
+  return toDataFrame({
+    name: 'Events per type',
+    fields: [
+      { name: 'Time', type: FieldType.time, values: times, config: {} },
+      ...series.map(({ type, points }) => ({
+        name: type,
+        type: FieldType.number,
+        values: points.map((point) => point.count),
+        config: COUNT_CONFIG,
+      })),
+    ],
+  });
+}
+
+/** The range the chart spans: the one asked for, so that quiet stretches show as empty buckets. */
+export function seriesTimeRange({ from, to }: SecuritySeries): TimeRange {
+  const range = { from: dateTime(from), to: dateTime(to) };
+  return { ...range, raw: range };
+}

@@ -1,0 +1,65 @@
+import React from 'react';
+import { render, screen } from '@testing-library/react';
+import { FieldType } from '@grafana/data';
+import type { SecuritySeries } from '../../api/types';
+import EventsChart from './EventsChart';
+import { seriesTimeRange, seriesToFrame } from './EventsChart.helpers';
+
+const SERIES: SecuritySeries = {
+  from: '2026-03-01T00:00:00.000Z',
+  to: '2026-03-01T00:30:00.000Z',
+  intervalSeconds: 900,
+  series: [
+    {
+      type: 'auth.login.failed',
+      total: 5,
+      points: [
+        { time: '2026-03-01T00:00:00Z', count: 2 },
+        { time: '2026-03-01T00:15:00Z', count: 0 },
+        { time: '2026-03-01T00:30:00Z', count: 3 },
+      ],
+    },
+    {
+      type: 'network.scan.detected',
+      total: 1,
+      points: [
+        { time: '2026-03-01T00:00:00Z', count: 0 },
+        { time: '2026-03-01T00:15:00Z', count: 1 },
+        { time: '2026-03-01T00:30:00Z', count: 0 },
+      ],
+    },
+  ],
+};
+
+afterEach(() => jest.restoreAllMocks());
+
+test('one frame: the bucket times, then a count field per type, drawn as stacked bars', () => {
+  const frame = seriesToFrame(SERIES);
+  expect(frame.length).toBe(3);
+  expect(frame.fields.map((f) => [f.name, f.type])).toEqual([
+    ['Time', FieldType.time],
+    ['auth.login.failed', FieldType.number],
+    ['network.scan.detected', FieldType.number],
+  ]);
+  expect(frame.fields[0].values).toEqual([
+    Date.parse('2026-03-01T00:00:00Z'),
+    Date.parse('2026-03-01T00:15:00Z'),
+    Date.parse('2026-03-01T00:30:00Z'),
+  ]);
+  expect(frame.fields[1].values).toEqual([2, 0, 3]);
+  expect(frame.fields[2].config.custom).toMatchObject({ drawStyle: 'bars', stacking: { mode: 'normal' } });
+  const range = seriesTimeRange(SERIES);
+  expect([range.from.valueOf(), range.to.valueOf()]).toEqual([Date.parse(SERIES.from), Date.parse(SERIES.to)]);
+});
+
+test('no series: an empty frame of times', () => {
+  expect(seriesToFrame({ ...SERIES, series: [] }).fields.map((f) => f.name)).toEqual(['Time']);
+});
+
+test('draws the chart with a legend naming each type', () => {
+  // jsdom lays nothing out: give the container the width a browser would.
+  jest.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(600);
+  render(<EventsChart series={SERIES} />);
+  expect(screen.getByText('auth.login.failed')).toBeInTheDocument();
+  expect(screen.getByText('network.scan.detected')).toBeInTheDocument();
+});

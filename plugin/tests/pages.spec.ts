@@ -12,10 +12,7 @@ test.describe('app pages', () => {
     await expect(page).toHaveURL(new RegExp(`/a/${PLUGIN_ID}/audit`));
   });
 
-  for (const [route, title] of [
-    ['overview', 'Overview'],
-    ['bans', 'Bans'],
-  ]) {
+  for (const [route, title] of [['bans', 'Bans']]) {
     test(`${title} says it is not available yet, without console errors`, async ({
       gotoPage,
       page,

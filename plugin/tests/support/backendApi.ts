@@ -37,3 +37,37 @@ export async function ingest(events: SeedEvent[], { idempotent = false } = {}): 
   }
   return (await res.json()) as IngestResponse;
 }
+
+/** A security event as applications send it to POST /api/security/events. */
+export interface SecurityEventInput {
+  time?: string;
+  event: string;
+  ip: string;
+  user?: string;
+  msg?: string;
+}
+
+/** Posts security events through the auto-blocker (ingest token); resolves with what became of them. */
+export async function ingestSecurityEvents(events: SecurityEventInput[]): Promise<{ accepted: number }> {
+  const res = await fetch(`${e2e.backendUrl}/api/security/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${e2e.ingestToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(events.map((event) => ({ time: new Date().toISOString(), ...event }))),
+  });
+  if (res.status !== 200) {
+    throw new Error(`security ingest answered ${res.status}: ${await res.text()}`);
+  }
+  return (await res.json()) as { accepted: number };
+}
+
+/** Re-hashes the whole audit trail on the backend (as "Verify chain" does), which records its integrity status. */
+export async function verifyAuditTrail(): Promise<{ valid: boolean }> {
+  const res = await fetch(`${e2e.backendUrl}/api/audit/verify`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${e2e.viewerToken}` },
+  });
+  if (res.status !== 200) {
+    throw new Error(`audit verify answered ${res.status}: ${await res.text()}`);
+  }
+  return (await res.json()) as { valid: boolean };
+}

@@ -21,6 +21,7 @@ const COUNT_CONFIG: FieldConfig = {
     drawStyle: DrawStyle.Bars,
     // A bucket's count is for the interval that starts at its time.
     barAlignment: BarAlignment.After,
+    barWidthFactor: 0.8,
     fillOpacity: 80,
     lineWidth: 1,
     showPoints: PointVisibility.Never,
@@ -45,8 +46,17 @@ export function seriesToFrame({ series }: SecuritySeries): DataFrame {
   });
 }
 
-/** The range the chart spans: the one asked for, so that quiet stretches show as empty buckets. */
-export function seriesTimeRange({ from, to }: SecuritySeries): TimeRange {
-  const range = { from: dateTime(from), to: dateTime(to) };
+/**
+ * The range the chart spans: whole buckets, from the start of the first to the end of the last, so that each bar
+ * (drawn after its bucket's start) shows whole and quiet stretches show as empty buckets.
+ */
+export function seriesTimeRange({ from, to, intervalSeconds, series }: SecuritySeries): TimeRange {
+  const points = series[0]?.points ?? [];
+  const first = points[0];
+  const last = points[points.length - 1];
+  const range =
+    first && last
+      ? { from: dateTime(first.time), to: dateTime(Date.parse(last.time) + intervalSeconds * 1000) }
+      : { from: dateTime(from), to: dateTime(to) };
   return { ...range, raw: range };
 }

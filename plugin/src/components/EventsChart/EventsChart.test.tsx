@@ -49,11 +49,17 @@ test('one frame: the bucket times, then a count field per type, drawn as stacked
   expect(frame.fields[1].values).toEqual([2, 0, 3]);
   expect(frame.fields[2].config.custom).toMatchObject({ drawStyle: 'bars', stacking: { mode: 'normal' } });
   const range = seriesTimeRange(SERIES);
-  expect([range.from.valueOf(), range.to.valueOf()]).toEqual([Date.parse(SERIES.from), Date.parse(SERIES.to)]);
+  // Whole buckets: to the end of the last one (00:30 + 15 min).
+  expect([range.from.valueOf(), range.to.valueOf()]).toEqual([
+    Date.parse('2026-03-01T00:00:00Z'),
+    Date.parse('2026-03-01T00:45:00Z'),
+  ]);
 });
 
-test('no series: an empty frame of times', () => {
-  expect(seriesToFrame({ ...SERIES, series: [] }).fields.map((f) => f.name)).toEqual(['Time']);
+test('no series: an empty frame of times, over the range asked for', () => {
+  const empty = { ...SERIES, series: [] };
+  expect(seriesToFrame(empty).fields.map((f) => f.name)).toEqual(['Time']);
+  expect(seriesTimeRange(empty).to.valueOf()).toBe(Date.parse(SERIES.to));
 });
 
 test('draws the chart with a legend naming each type', () => {

@@ -19,7 +19,9 @@ export function StatCard({ title, value, detail, tone = 'neutral', link }: Props
   return (
     <section className={styles.card} aria-label={title}>
       <div className={styles.title}>{title}</div>
-      <div className={`${styles.value} ${styles[tone]}`}>{value}</div>
+      <div className={`${styles.value} ${styles[tone]}`} data-testid="stat-value">
+        {value}
+      </div>
       {detail && <div className={styles.detail}>{detail}</div>}
       {link && (
         <div className={styles.link}>

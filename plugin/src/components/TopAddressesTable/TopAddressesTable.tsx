@@ -32,9 +32,8 @@ export function TopAddressesTable({ addresses }: Props) {
               icon="ban"
               href={bansOfAddress(original.ip)}
               aria-label={`Bans of ${original.ip}`}
-            >
-              Bans
-            </LinkButton>
+              tooltip={`Bans of ${original.ip}`}
+            />
             <LinkButton
               size="sm"
               variant="secondary"
@@ -42,9 +41,8 @@ export function TopAddressesTable({ addresses }: Props) {
               icon="history"
               href={auditOfAddress(original.ip)}
               aria-label={`Audit log of ${original.ip}`}
-            >
-              Audit log
-            </LinkButton>
+              tooltip={`Audit log of ${original.ip}`}
+            />
           </Stack>
         ),
       },

@@ -14,6 +14,8 @@ interface Props {
   refetchInterval: number | false;
 }
 
+const bannedRecently = (count: number) =>
+  `${count.toLocaleString()} ${count === 1 ? 'address' : 'addresses'} banned in the last 24 hours`;
 const bansLink = { href: `${PLUGIN_BASE_URL}/${ROUTES.Bans}`, label: 'Open the bans' };
 const auditLink = { href: `${PLUGIN_BASE_URL}/${ROUTES.Audit}`, label: 'Open the audit log' };
 
@@ -46,7 +48,7 @@ export function OverviewStats({ windowSeconds, refetchInterval }: Props) {
         <StatCard
           title="Active bans"
           value={count((s) => s.activeBans)}
-          detail={stats.data && `${stats.data.blockedIps24h.toLocaleString()} addresses banned in the last 24 hours`}
+          detail={stats.data && bannedRecently(stats.data.blockedIps24h)}
           tone={stats.data?.activeBans ? 'warning' : 'neutral'}
           link={bansLink}
         />

@@ -1,5 +1,6 @@
+import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, PLUGIN_ID, test } from './fixtures';
+import { expect, PLUGIN_ID, SCREENSHOTS, test } from './fixtures';
 import { ingestSecurityEvents, verifyAuditTrail } from './support/backendApi';
 import { e2e } from './support/env';
 
@@ -72,6 +73,15 @@ test.describe('overview', () => {
     await page.setViewportSize({ width: 1400, height: 1100 });
     await expect(chart.getByText('auth.login.failed')).toBeVisible();
     await saveScreenshot('overview');
+
+    // Hovering the newest bucket (at the right edge of the plot) shows its counts per type.
+    const plot = await chart.locator('.u-over').boundingBox();
+    expect(plot).not.toBeNull();
+    const { x, y, width, height } = plot as NonNullable<typeof plot>;
+    await page.mouse.move(x + width - 2, y + height / 2);
+    await expect(page.getByText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} – \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/)).toBeVisible();
+    // The viewport only: a full-page capture resizes the page, which closes the tooltip.
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'overview-chart-tooltip.png') });
     expect(consoleErrors).toEqual([]);
   });
 

@@ -60,3 +60,17 @@ export function seriesTimeRange({ from, to, intervalSeconds, series }: SecurityS
       : { from: dateTime(from), to: dateTime(to) };
   return { ...range, raw: range };
 }
+
+/**
+ * A number that changes only when the chart's structure does (the types drawn, the number of buckets): a 32-bit
+ * FNV-1a hash of it, never 0 (GraphNG rebuilds at every update without one). Without it the chart rebuilds itself at
+ * every refresh, which drops the tooltip under the pointer; with it new counts only update the data.
+ */
+export function structureRev({ series }: SecuritySeries): number {
+  const structure = `${series.map((s) => s.type).join('\n')}\n${series[0]?.points.length ?? 0}`;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < structure.length; i++) {
+    hash = Math.imul(hash ^ structure.charCodeAt(i), 0x01000193);
+  }
+  return (hash >>> 0) | 1;
+}

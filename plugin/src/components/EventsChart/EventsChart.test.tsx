@@ -3,7 +3,7 @@ import { render, screen } from '@testing-library/react';
 import { FieldType } from '@grafana/data';
 import type { SecuritySeries } from '../../api/types';
 import EventsChart from './EventsChart';
-import { seriesTimeRange, seriesToFrame } from './EventsChart.helpers';
+import { seriesTimeRange, seriesToFrame, structureRev } from './EventsChart.helpers';
 
 const SERIES: SecuritySeries = {
   from: '2026-03-01T00:00:00.000Z',
@@ -60,6 +60,19 @@ test('no series: an empty frame of times, over the range asked for', () => {
   const empty = { ...SERIES, series: [] };
   expect(seriesToFrame(empty).fields.map((f) => f.name)).toEqual(['Time']);
   expect(seriesTimeRange(empty).to.valueOf()).toBe(Date.parse(SERIES.to));
+});
+
+test('the structure revision changes with the types and the number of buckets, not with the counts', () => {
+  const rev = structureRev(SERIES);
+  expect(rev).not.toBe(0);
+  const recounted = SERIES.series.map((s) => ({ ...s, points: s.points.map((p) => ({ ...p, count: p.count + 1 })) }));
+  expect(structureRev({ ...SERIES, series: recounted })).toBe(rev);
+  expect(structureRev({ ...SERIES, series: SERIES.series.slice(0, 1) })).not.toBe(rev);
+  const longer = SERIES.series.map((s) => ({
+    ...s,
+    points: [...s.points, { time: '2026-03-01T00:45:00Z', count: 0 }],
+  }));
+  expect(structureRev({ ...SERIES, series: longer })).not.toBe(rev);
 });
 
 test('draws the chart with a legend naming each type', () => {

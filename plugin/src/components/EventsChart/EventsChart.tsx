@@ -1,9 +1,10 @@
-import React, { useMemo } from 'react';
+import React, { useMemo, type ComponentProps } from 'react';
 import { applyFieldOverrides } from '@grafana/data';
-import { LegendDisplayMode, TimeSeries, useTheme2, type VizLegendOptions } from '@grafana/ui';
+import { LegendDisplayMode, TimeSeries, TooltipPlugin2, useTheme2, type VizLegendOptions } from '@grafana/ui';
 import type { SecuritySeries } from '../../api/types';
 import { useElementWidth } from '../../utils/useElementWidth';
-import { seriesTimeRange, seriesToFrame } from './EventsChart.helpers';
+import { BucketTooltip } from './BucketTooltip';
+import { seriesTimeRange, seriesToFrame, structureRev } from './EventsChart.helpers';
 
 interface Props {
   series: SecuritySeries;
@@ -16,6 +17,12 @@ const LEGEND: VizLegendOptions = {
   placement: 'bottom',
   calcs: [],
 };
+
+/**
+ * TooltipHoverMode.xAll: every series at the hovered time. @grafana/ui declares the enum `const` and does not export
+ * it, so its value is written here.
+ */
+const HOVER_ALL_SERIES = 1 as ComponentProps<typeof TooltipPlugin2>['hoverMode'];
 
 /**
  * Events per type over time as stacked bars, drawn by @grafana/ui's TimeSeries (the uPlot chart behind the time
@@ -47,7 +54,18 @@ export default function EventsChart({ series, height = 260 }: Props) {
           width={width}
           height={height}
           legend={LEGEND}
-        />
+          structureRev={structureRev(series)}
+        >
+          {(config, alignedFrame) => (
+            <TooltipPlugin2
+              config={config}
+              hoverMode={HOVER_ALL_SERIES}
+              render={(_plot, dataIdxs) => (
+                <BucketTooltip frame={alignedFrame} index={dataIdxs[0]} intervalSeconds={series.intervalSeconds} />
+              )}
+            />
+          )}
+        </TimeSeries>
       )}
     </div>
   );

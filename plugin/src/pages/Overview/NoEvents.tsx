@@ -6,7 +6,7 @@ export function NoEvents({ message }: { message: string }) {
   return (
     <EmptyState variant="call-to-action" message={message} hideImage>
       Applications send security events with POST /api/security/events and the ingest token; the backend also reads the
-      log files configured for ingestion, and Fail2ban reports its bans through the secops action.
+      JSON-lines log files listed under ingest.files in its configuration file.
     </EmptyState>
   );
 }

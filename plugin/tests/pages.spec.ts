@@ -12,20 +12,6 @@ test.describe('app pages', () => {
     await expect(page).toHaveURL(new RegExp(`/a/${PLUGIN_ID}/audit`));
   });
 
-  for (const [route, title] of [['overview', 'Overview']]) {
-    test(`${title} says it is not available yet, without console errors`, async ({
-      gotoPage,
-      page,
-      consoleErrors,
-      saveScreenshot,
-    }) => {
-      await gotoPage(`/${route}`);
-      await expect(page.getByText(`The ${title} page is not available yet`)).toBeVisible();
-      await saveScreenshot(route);
-      expect(consoleErrors).toEqual([]);
-    });
-  }
-
   test('the JavaScript a page loads from the plugin stays within 300 KB gzipped', async ({ gotoPage, page }) => {
     const report: Record<string, { files: string[]; gzipBytes: number }> = {};
     for (const route of ['audit', 'overview', 'bans']) {

@@ -9,6 +9,8 @@ import {
   SecurityEventsResponse,
   SecurityIngestBody,
   SecurityIngestResponse,
+  SecuritySeriesQuery,
+  SecuritySeriesResponse,
   SecurityStatsQuery,
   SecurityStatsResponse,
 } from '../schemas/security';
@@ -21,6 +23,7 @@ import {
   parseEventFilter,
 } from '../security/event-query';
 import { eventBatchBody, eventsOf } from '../security/event-body';
+import { eventSeries, MAX_SERIES_BUCKETS, seriesInterval } from '../security/event-series';
 import { unlessUnavailable } from './security-common';
 
 const errorRef = { $ref: 'ErrorResponse' };
@@ -28,7 +31,7 @@ const DAY_MS = 86_400_000;
 /** Room per event in a request body: events are mostly a few hundred bytes (the scanner bounds each field). */
 const BODY_BYTES_PER_EVENT = 512;
 
-/** Security events in (batches through the auto-blocker) and out (filtered pages, one event, stats). */
+/** Security events in (batches through the auto-blocker) and out (filtered pages, one event, stats, series). */
 const securityEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { maxBatchSize } = app.security.options.config.settings;
   // Event batches are validated from their bytes by the SOAR event scanner, not parsed by JSON.parse first
@@ -140,6 +143,29 @@ const securityEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
         blockedIps24h: bans.blockedIps24h,
         topIps: events.topIps,
       };
+    }
+  );
+
+  app.get(
+    '/stats/series',
+    {
+      config: { access: Access.viewer },
+      schema: {
+        tags: ['security'],
+        summary: 'Events per type per time bucket over a window (default: the last 24 hours), every bucket present',
+        description:
+          'Buckets start at whole multiples of the interval since the Unix epoch (UTC); only events between from ' +
+          `and to are counted. At most ${MAX_SERIES_BUCKETS} buckets: a longer range needs a wider interval (400).`,
+        security: bearerSecurity,
+        querystring: SecuritySeriesQuery,
+        response: { 200: SecuritySeriesResponse, 400: errorRef, ...authErrors },
+      },
+    },
+    async (request) => {
+      const filter = parseEventFilter({ from: request.query.from, to: request.query.to });
+      const to = filter.to ?? new Date();
+      const from = filter.from ?? new Date(to.getTime() - DAY_MS);
+      return eventSeries(app.db, from, to, seriesInterval(from, to, request.query.interval));
     }
   );
 };

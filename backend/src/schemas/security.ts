@@ -11,10 +11,18 @@ export const Address = (description: string) =>
   Type.String({ minLength: 1, maxLength: 64, description, examples: ['192.0.2.10', '198.51.100.0/24'] });
 export const Reason = Type.String({ minLength: 1, maxLength: 1024, description: 'why: recorded in the audit trail' });
 
-export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
-export const OUTCOMES = ['ignored', 'counted', 'alerted', 'banned', 'blocked', 'whitelisted'];
-const Severity = StringEnum(SEVERITIES as ['info']);
-const OutcomeSchema = StringEnum(OUTCOMES as ['ignored']);
+// Tuples, so that the schemas' static types are the unions of these values (for clients such as the app plugin).
+export const SEVERITIES: ['info', 'low', 'medium', 'high', 'critical'] = ['info', 'low', 'medium', 'high', 'critical'];
+export const OUTCOMES: ['ignored', 'counted', 'alerted', 'banned', 'blocked', 'whitelisted'] = [
+  'ignored',
+  'counted',
+  'alerted',
+  'banned',
+  'blocked',
+  'whitelisted',
+];
+const Severity = StringEnum(SEVERITIES);
+const OutcomeSchema = StringEnum(OUTCOMES);
 
 /** A JSON array of events, or `{ "events": [...] }`; each event is validated separately to name its index. */
 export const SecurityIngestBody = Type.Union([
@@ -142,3 +150,40 @@ export const StreamQuery = Type.Object(
   { additionalProperties: false }
 );
 export type StreamQuery = Static<typeof StreamQuery>;
+
+export const SecuritySeriesQuery = Type.Object(
+  {
+    from: Type.Optional(DateTime('default: 24 hours before to')),
+    to: Type.Optional(DateTime('default: now')),
+    interval: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 366 * 86_400,
+        description: 'bucket width in seconds; default: a round width giving about 100 buckets',
+        examples: [300],
+      })
+    ),
+  },
+  { additionalProperties: false }
+);
+export type SecuritySeriesQuery = Static<typeof SecuritySeriesQuery>;
+
+export const SecuritySeriesResponse = Type.Object({
+  from: Type.String({ format: 'date-time' }),
+  to: Type.String({ format: 'date-time' }),
+  intervalSeconds: Type.Integer(),
+  series: Type.Array(
+    Type.Object({
+      type: Type.String(),
+      total: Type.Integer({ description: 'events of the type in the range' }),
+      points: Type.Array(
+        Type.Object({
+          time: Type.String({ format: 'date-time', description: 'start of the bucket (UTC)' }),
+          count: Type.Integer(),
+        }),
+        { description: 'every bucket of the range, oldest first, 0 when empty' }
+      ),
+    }),
+    { description: 'one per event type seen in the range, most events first' }
+  ),
+});

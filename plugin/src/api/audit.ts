@@ -1,6 +1,7 @@
 import { ApiError, proxyUrl, request } from './client';
 import type {
   AuditEventDetail,
+  AuditIntegrity,
   AuditFilter,
   Checkpoint,
   InclusionProof,
@@ -68,4 +69,9 @@ export function signCheckpoint(): Promise<Checkpoint> {
 /** A download link for the entries matching `filter`; the browser streams it through the Viewer route. */
 export function auditExportUrl(filter: AuditFilter, format: ExportFormat): string {
   return proxyUrl('api/audit/export', { ...filter, format });
+}
+
+/** The result of the latest whole-trail verification (valid, invalid with the first bad seq, or unknown). */
+export function getAuditIntegrity(): Promise<AuditIntegrity> {
+  return request<AuditIntegrity>({ path: 'api/audit/integrity' });
 }

@@ -12,6 +12,7 @@ import type { IngestResponse } from '../../../backend/src/schemas/audit';
 import type {
   CheckpointResponse as CheckpointSchema,
   InclusionResponse as InclusionSchema,
+  IntegrityResponse as IntegritySchema,
   VerifyResponse as VerifySchema,
 } from '../../../backend/src/schemas/audit-proof';
 import type { ReadyResponse, SessionResponse } from '../../../backend/src/schemas/system';
@@ -26,12 +27,18 @@ import type {
   WhitelistEntrySchema,
   WhitelistResponse as WhitelistResponseSchema,
 } from '../../../backend/src/schemas/soar';
-import type { ManualBanBody } from '../../../backend/src/schemas/security';
 import type {
   BanResponse as JailBanResponse,
   JailStatusSchema,
   StatusResponse as Fail2banStatus,
 } from '../../../backend/src/schemas/fail2ban';
+import type {
+  ManualBanBody,
+  SecurityEventRecordSchema,
+  SecurityEventsResponse as SecurityEventsSchema,
+  SecuritySeriesResponse as SecuritySeriesSchema,
+  SecurityStatsResponse as SecurityStatsSchema,
+} from '../../../backend/src/schemas/security';
 
 export type { AuditEventDetail, AuditEventRecord, ListEventsResponse, IngestResponse, ReadyResponse, SessionResponse };
 export type { ErrorResponse };
@@ -39,6 +46,11 @@ export type { ErrorResponse };
 export type Checkpoint = (typeof CheckpointSchema)['static'];
 export type InclusionProof = (typeof InclusionSchema)['static'];
 export type VerifyReport = (typeof VerifySchema)['static'];
+export type AuditIntegrity = (typeof IntegritySchema)['static'];
+export type SecurityStats = (typeof SecurityStatsSchema)['static'];
+export type SecurityEventRecord = (typeof SecurityEventRecordSchema)['static'];
+export type SecurityEventsPage = (typeof SecurityEventsSchema)['static'];
+export type SecuritySeries = (typeof SecuritySeriesSchema)['static'];
 
 /** The list filters the API accepts (shared by the list and the export). */
 export type AuditFilter = Omit<ListEventsQuery, 'limit' | 'cursor'>;

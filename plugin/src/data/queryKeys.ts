@@ -9,6 +9,13 @@ export const queryKeys = {
     event: (id: string) => ['audit', 'event', id] as const,
     entryVerification: (id: string) => ['audit', 'entry-verification', id] as const,
     checkpoint: ['audit', 'checkpoint'] as const,
+    integrity: ['audit', 'integrity'] as const,
+  },
+  security: {
+    all: ['security'] as const,
+    stats: (windowSeconds: number) => ['security', 'stats', windowSeconds] as const,
+    series: (windowSeconds: number, interval?: number) => ['security', 'series', windowSeconds, interval] as const,
+    recentEvents: (limit: number) => ['security', 'events', 'recent', limit] as const,
   },
   bans: {
     all: ['bans'] as const,

@@ -107,3 +107,30 @@ export async function countSecurityEvents(type: string): Promise<number> {
   });
   return ((await res.json()) as { events: unknown[] }).events.length;
 }
+
+/** A security event as applications send it to POST /api/security/events. */
+export interface SecurityEventInput {
+  time?: string;
+  event: string;
+  ip: string;
+  user?: string;
+  msg?: string;
+}
+
+/** Posts security events through the auto-blocker (ingest token), timed now unless given a time. */
+export async function ingestSecurityEvents(events: SecurityEventInput[]): Promise<{ accepted: number }> {
+  const timed = events.map((event) => ({ time: new Date().toISOString(), ...event }));
+  return (await postSecurityEvents(timed)) as { accepted: number };
+}
+
+/** Re-hashes the whole audit trail on the backend (as "Verify chain" does), which records its integrity status. */
+export async function verifyAuditTrail(): Promise<{ valid: boolean }> {
+  const res = await fetch(`${e2e.backendUrl}/api/audit/verify`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${e2e.viewerToken}` },
+  });
+  if (res.status !== 200) {
+    throw new Error(`audit verify answered ${res.status}: ${await res.text()}`);
+  }
+  return (await res.json()) as { valid: boolean };
+}

@@ -8,7 +8,7 @@ import { createQueryClient } from '../../data/queryClient';
 
 const AuditLogPage = lazy(() => import('../../pages/AuditLog/AuditLogPage'));
 const BansPage = lazy(() => import('../../pages/Bans/BansPage'));
-const NotBuiltPage = lazy(() => import('../../pages/NotBuilt/NotBuiltPage'));
+const OverviewPage = lazy(() => import('../../pages/Overview/OverviewPage'));
 
 // Default export: the lazy target of module.tsx.
 export default function App(_props: AppRootProps) {
@@ -18,7 +18,7 @@ export default function App(_props: AppRootProps) {
       <Suspense fallback={<LoadingPlaceholder text="Loading…" />}>
         <Routes>
           <Route path={ROUTES.Audit} element={<AuditLogPage />} />
-          <Route path={ROUTES.Overview} element={<NotBuiltPage title="Overview" />} />
+          <Route path={ROUTES.Overview} element={<OverviewPage />} />
           <Route path={ROUTES.Bans} element={<BansPage />} />
           <Route path="*" element={<Navigate to={ROUTES.Audit} replace />} />
         </Routes>

@@ -7,13 +7,14 @@ import { attackers, CYCLE_SECONDS, planTick, SCENARIOS } from '../src/demo/scena
 import { bearer, createTestApp, tempDir, TEST_TOKENS, type TestApp } from './helpers';
 
 describe('the demo’s plan', () => {
-  const cycle = Array.from({ length: CYCLE_SECONDS }, (_, tick) => planTick(tick, 7, 2));
+  const context = { offset: 7, rate: 2, startedAtMs: Date.parse('2026-12-04T10:00:00Z'), tickMs: 1000 };
+  const cycle = Array.from({ length: CYCLE_SECONDS }, (_, tick) => planTick(tick, context));
   const requests = cycle.flatMap((t) => t.requests);
 
   test('every scenario appears in each cycle, the HTTP flood once per run', () => {
     expect(new Set(requests.map((r) => r.scenario))).toEqual(new Set(SCENARIOS));
     expect(cycle.filter((t) => t.burst !== undefined)).toHaveLength(1);
-    expect(planTick(CYCLE_SECONDS + 8, 7, 2).burst).toBeUndefined();
+    expect(planTick(CYCLE_SECONDS + 8, context).burst).toBeUndefined();
   });
 
   test('attackers are documentation addresses, fresh in each cycle', () => {
@@ -52,8 +53,10 @@ describe('the demo against a running backend (loopback)', () => {
     summary = await runDemo({
       url: new URL(`http://127.0.0.1:${port}`),
       tokens: TEST_TOKENS,
-      durationSeconds: 3,
-      tickMs: 120,
+      // One whole cycle, compressed: the duration is only an upper bound on a loaded machine.
+      durationSeconds: 60,
+      tickMs: 100,
+      maxTicks: CYCLE_SECONDS,
       rate: 1,
       offset: 11,
       progressEverySeconds: 1,
@@ -79,6 +82,7 @@ describe('the demo against a running backend (loopback)', () => {
     expect(s['admin-probe'].statuses['403']).toBeGreaterThan(0);
     expect(s['admin-probe'].statuses['401']).toBeGreaterThan(0);
     expect(s.flood.statuses['429']).toBeGreaterThanOrEqual(25);
+    expect(s.alertmanager.statuses).toEqual({ '200': 2 });
     expect(summary.distinctOrigins).toBe(true);
     const { bruteForce, adminProbe, flood, portScan } = attackers(0, 11);
     expect(s['brute-force'].bans).toContain(bruteForce);
@@ -87,7 +91,7 @@ describe('the demo against a running backend (loopback)', () => {
     expect(s['port-scan'].bans).toContain(portScan);
     expect(s['brute-force'].outcomes.blocked).toBeGreaterThan(0);
     expect(lines.length).toBeGreaterThanOrEqual(1);
-    expect(lines[0]).toMatch(/^\[\s*\d+\/3 s\] \d+ requests \(2xx \d+, 401\/403 \d+, 429 \d+, errors 0\)/);
+    expect(lines[0]).toMatch(/^\[\s*\d+\/60 s\] \d+ requests \(2xx \d+, 401\/403 \d+, 429 \d+, errors 0\)/);
     expect(formatSummary(summary)).toMatch(/^flood\s+\d+\s+\d+\s+0\s+0\s+\d{2,}/m);
   });
 
@@ -107,6 +111,13 @@ describe('the demo against a running backend (loopback)', () => {
     expect(metrics).toMatch(/^http_auth_failed_total [1-9]\d*$/m);
     expect(metrics).toMatch(/^http_requests_rate_limited_total\{method="GET",route="\/api\/system\/info"\} [1-9]/m);
     expect(metrics).toMatch(/^soar_auto_blocks_total\{rule="port-scan"\} [1-9]/m);
+    expect(metrics).toMatch(/^soar_alerts_received_total\{status="firing",severity="critical"\} 1$/m);
+    expect(metrics).toMatch(/^soar_alerts_received_total\{status="resolved",severity="critical"\} 1$/m);
+    const { intruder } = attackers(0, 11);
+    expect((await get(`/api/security/events?ip=${intruder}`)).events.map((e: { type: string }) => e.type)).toEqual([
+      'alertmanager.alert.resolved',
+      'alertmanager.alert.firing',
+    ]);
     expect(metrics).toMatch(/^http_requests_total\{method="GET",route="\/api\/security\/events",status="401"\} [1-9]/m);
   });
 

@@ -26,6 +26,8 @@ export interface DemoOptions {
   progressEverySeconds?: number;
   /** Length of the plan's second in milliseconds (1000; tests compress time). */
   tickMs?: number;
+  /** Stop after this many ticks even before the duration is over (tests). */
+  maxTicks?: number;
   out?: (line: string) => void;
   signal?: AbortSignal;
 }
@@ -171,11 +173,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const started = Date.now();
     const endAt = started + options.durationSeconds * 1000;
     let nextProgress = every;
-    for (let tick = 0; Date.now() < endAt && !options.signal?.aborted; tick++) {
+    const maxTicks = options.maxTicks ?? Number.POSITIVE_INFINITY;
+    for (let tick = 0; tick < maxTicks && Date.now() < endAt && !options.signal?.aborted; tick++) {
       const due = started + tick * tickMs;
       if (due > Date.now()) await sleep(due - Date.now(), undefined, { signal: options.signal }).catch(() => undefined);
       if (options.signal?.aborted || Date.now() >= endAt) break;
-      const plan = planTick(tick, offset, options.rate);
+      const plan = planTick(tick, { offset, rate: options.rate, startedAtMs: started, tickMs });
       if (plan.burst !== undefined && client.distinctOrigins) {
         bursts.push(flood(client, tally, plan.burst, options.signal));
       }

@@ -13,6 +13,7 @@ export const Scenario = {
   flood: 'flood',
   portScan: 'port-scan',
   fail2ban: 'fail2ban',
+  alertmanager: 'alertmanager',
 } as const;
 export type Scenario = (typeof Scenario)[keyof typeof Scenario];
 export const SCENARIOS: readonly Scenario[] = Object.values(Scenario);
@@ -42,6 +43,17 @@ export interface Tick {
 }
 
 export const CYCLE_SECONDS = 20;
+
+/** What the plan of a tick depends on besides the tick. */
+export interface PlanContext {
+  /** Where the attackers' addresses start. */
+  offset: number;
+  /** Ordinary reads per second. */
+  rate: number;
+  /** When the run started, and the length of its ticks: a cycle's reports share the time of its start. */
+  startedAtMs: number;
+  tickMs: number;
+}
 /** Events of one flooding address in one batch: above the http-ddos rule's 300 per minute. */
 export const FLOOD_EVENTS = 350;
 
@@ -60,7 +72,7 @@ const PAGES = ['/', '/dashboard', '/api/v1/items', '/api/v1/items/42', '/api/v1/
 
 const client = (n: number) => `100.64.${(n >> 8) & 255}.${n & 255}`;
 
-/** The attackers of cycle `cycle`: four fresh addresses per cycle, from the run's offset. */
+/** The attackers of cycle `cycle`: fresh addresses in each cycle, from the run's offset. */
 export function attackers(cycle: number, offset: number) {
   const at = (range: string, k: number) => `${range}.${1 + ((offset + cycle * 4 + k) % 250)}`;
   return {
@@ -69,6 +81,7 @@ export function attackers(cycle: number, offset: number) {
     flood: at('192.0.2', 2),
     portScan: at('203.0.113', 3),
     sshd: at('198.51.100', 3),
+    intruder: at('192.0.2', 3),
   };
 }
 
@@ -189,9 +202,10 @@ function adminProbe(ip: string, second: number): DemoRequest[] {
   return [ingest(Scenario.adminProbe, events), { ...probe, scenario: Scenario.adminProbe, origin: 'admin-probe' }];
 }
 
-function fail2ban(ip: string, second: number): DemoRequest[] {
+function fail2ban(ip: string, second: number, cycleStartMs: number): DemoRequest[] {
   if (second !== 6 && second !== 14) return [];
-  const time = String(Math.floor(Date.now() / 1000 / CYCLE_SECONDS) * CYCLE_SECONDS);
+  // Fail2ban's <time>: when the ban's ticket started; the unban carries its ban's.
+  const time = String(Math.floor(cycleStartMs / 1000));
   const report = (action: 'ban' | 'unban'): DemoRequest => ({
     scenario: Scenario.fail2ban,
     method: 'POST',
@@ -223,16 +237,64 @@ function fail2ban(ip: string, second: number): DemoRequest[] {
   ];
 }
 
-/** The requests of second `tick` of the run (`rate`: ordinary reads per second). */
-export function planTick(tick: number, offset: number, rate: number): Tick {
+/**
+ * An alert about an attacker, as Alertmanager delivers it to the backend's webhook (payload version 4): an intrusion
+ * detection rule of another Prometheus firing at second 10 of the cycle, resolved at second 16.
+ */
+function alertmanager(ip: string, second: number, firedAtMs: number, cycle: number): DemoRequest[] {
+  if (second !== 10 && second !== 16) return [];
+  const status = second === 10 ? 'firing' : 'resolved';
+  const labels = { alertname: 'IntrusionDetected', severity: 'critical', ip, sensor: 'ids-edge-1' };
+  const annotations = { summary: `IDS signature match (SQL injection) from ${ip}` };
+  const startsAt = new Date(firedAtMs).toISOString();
+  const alert = {
+    status,
+    labels,
+    annotations,
+    startsAt,
+    endsAt: status === 'firing' ? '0001-01-01T00:00:00Z' : new Date().toISOString(),
+    generatorURL: 'http://prometheus:9090/graph?g0.expr=ids_signature_matches_total',
+    fingerprint: `de50${(cycle & 0xffff).toString(16).padStart(4, '0')}${ip
+      .split('.')
+      .map((o) => Number(o).toString(16).padStart(2, '0'))
+      .join('')}`,
+  };
+  return [
+    {
+      scenario: Scenario.alertmanager,
+      method: 'POST',
+      path: '/api/soar/alertmanager',
+      credential: 'ingest',
+      origin: 'client',
+      body: {
+        version: '4',
+        groupKey: `{}/{}:{alertname="IntrusionDetected", ip="${ip}"}`,
+        truncatedAlerts: 0,
+        status,
+        receiver: 'cartae-secops',
+        groupLabels: labels,
+        commonLabels: labels,
+        commonAnnotations: annotations,
+        externalURL: 'http://alertmanager:9093',
+        alerts: [alert],
+      },
+    },
+  ];
+}
+
+/** The requests of second `tick` of the run. */
+export function planTick(tick: number, context: PlanContext): Tick {
+  const { offset, rate } = context;
   const cycle = Math.floor(tick / CYCLE_SECONDS);
   const second = tick % CYCLE_SECONDS;
+  const cycleStartMs = context.startedAtMs + cycle * CYCLE_SECONDS * context.tickMs;
   const ips = attackers(cycle, offset);
   const requests = [
     ...normal(tick, rate),
     ...bruteForce(ips.bruteForce, second),
     ...adminProbe(ips.adminProbe, second),
-    ...fail2ban(ips.sshd, second),
+    ...fail2ban(ips.sshd, second, cycleStartMs),
+    ...alertmanager(ips.intruder, second, cycleStartMs + 10 * context.tickMs, cycle),
   ];
   if (second === 4) {
     requests.push(

@@ -125,7 +125,7 @@ export async function startBackend(env) {
   });
   const process_ = supervise('backend', child);
   let buffered = '';
-  const url = await Promise.race([
+  const listening = Promise.race([
     new Promise((resolve) => {
       const onData = (chunk) => {
         buffered += chunk.toString('utf8');
@@ -145,7 +145,12 @@ export async function startBackend(env) {
       throw new Error(`the backend did not listen within 120 s\n${process_.log()}`);
     }),
   ]);
-  return { ...process_, url };
+  try {
+    return { ...process_, url: await listening };
+  } catch (err) {
+    await process_.stop();
+    throw err;
+  }
 }
 
 /**
@@ -188,12 +193,17 @@ export async function startPrometheus({ dir, configFile, port }) {
   );
   const process_ = supervise('prometheus', child);
   const url = `http://127.0.0.1:${port}`;
-  await Promise.race([
-    waitFor('Prometheus to be ready', async () => (await fetch(`${url}/-/ready`)).ok, 60_000),
-    process_.exited.then(({ code, signal }) => {
-      throw new Error(`prometheus exited (${code ?? signal})\n${process_.log()}`);
-    }),
-  ]);
+  try {
+    await Promise.race([
+      waitFor('Prometheus to be ready', async () => (await fetch(`${url}/-/ready`)).ok, 60_000),
+      process_.exited.then(({ code, signal }) => {
+        throw new Error(`prometheus exited (${code ?? signal})\n${process_.log()}`);
+      }),
+    ]);
+  } catch (err) {
+    await process_.stop();
+    throw err;
+  }
   return { ...process_, url };
 }
 

@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { demoTokens } from '../src/cli/demo';
 import { formatSummary, runDemo, type DemoSummary } from '../src/demo/run';
-import { attackers, CYCLE_SECONDS, planTick, SCENARIOS } from '../src/demo/scenarios';
+import { planTick } from '../src/demo/plan';
+import { attackers, CYCLE_SECONDS, SCENARIOS } from '../src/demo/scenarios';
 import { bearer, createTestApp, tempDir, TEST_TOKENS, type TestApp } from './helpers';
 
 describe('the demo’s plan', () => {

@@ -6,7 +6,8 @@ import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Tokens } from '../auth/tokens';
 import { DemoClient, type Answer } from './client';
-import { planTick, SCENARIOS, type DemoRequest, type Scenario } from './scenarios';
+import { planTick } from './plan';
+import { SCENARIOS, type DemoRequest, type Scenario } from './scenarios';
 
 export const MAX_DURATION_SECONDS = 3600;
 /** Most requests of the HTTP flood, whatever the rate limit says. */

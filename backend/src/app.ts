@@ -19,6 +19,7 @@ import metricsPlugin, { UNMATCHED_ROUTE } from './plugins/metrics';
 import requestLogPlugin from './plugins/request-log';
 import ingestPlugin from './plugins/ingest';
 import securityPlugin from './plugins/security';
+import alertmanagerRoutes from './routes/alertmanager';
 import auditRoutes from './routes/audit';
 import auditExportRoutes from './routes/audit-export';
 import auditIntegrityRoutes from './routes/audit-integrity';
@@ -167,6 +168,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(securityEventRoutes, { prefix: '/api/security' });
   await app.register(securityBanRoutes, { prefix: '/api/security' });
   await app.register(soarRoutes, { prefix: '/api/soar' });
+  await app.register(alertmanagerRoutes, { prefix: '/api/soar' });
   await app.register(fail2banRoutes, { prefix: '/api/fail2ban' });
   await app.register(ingestRoutes, { prefix: '/api/ingest' });
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public', rateLimit: false } }, async () =>

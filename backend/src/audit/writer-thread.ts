@@ -166,8 +166,12 @@ export class WriterThread implements AuditSink {
     if (this.worker) return this.worker;
     const { onCommit, onThreadError, ...data } = this.options;
     const file = path.join(__dirname, `writer-thread-main${path.extname(__filename)}`);
-    // From the TypeScript sources (tests, `npm run dev`) the thread compiles them as it loads them.
-    const execArgv = file.endsWith('.ts') ? [...process.execArgv, '--require', 'tsx/cjs'] : undefined;
+    // From the TypeScript sources (tests, `npm run dev`) the thread compiles them as it loads them, through tsx's
+    // CommonJS hook. The parent's ESM loader flags (`tsx` run as a command adds `--import <tsx loader>`) are left out:
+    // with them Node 20 loads the thread's .ts entry through the ESM loader, which refuses the extension.
+    const execArgv = file.endsWith('.ts')
+      ? [...process.execArgv.filter((arg, i, all) => !isEsmLoaderFlag(arg, all[i - 1])), '--require', 'tsx/cjs']
+      : undefined;
     const worker = new Worker(file, { workerData: data, execArgv, name: 'audit-writer' });
     this.worker = worker;
     let started!: () => void;
@@ -221,4 +225,13 @@ export function threadError(err: unknown): ThreadError {
     return { message: err.message, inputError: { field: err.field, detail: err.detail, index: err.index } };
   }
   return { message: err instanceof Error ? err.message : String(err) };
+}
+
+/** `--import x`, `--import=x`, `--loader x`, `--experimental-loader x`, or the value of one of them. */
+function isEsmLoaderFlag(arg: string, previous: string | undefined): boolean {
+  const flags = ['--import', '--loader', '--experimental-loader'];
+  return (
+    flags.some((flag) => arg === flag || arg.startsWith(`${flag}=`)) ||
+    (previous !== undefined && flags.includes(previous))
+  );
 }

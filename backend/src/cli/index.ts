@@ -13,6 +13,7 @@ import { hostname, userInfo } from 'node:os';
 import { formatDuration, formatRate, Progress } from './progress';
 import { registerOfflineAuditCommands } from './audit-offline';
 import { registerArchiveCommand } from './audit-archive';
+import { registerDemoCommand } from './demo';
 import { registerReplayCommand } from './replay';
 import { syncRetentionDays } from '../audit/archive';
 
@@ -112,6 +113,7 @@ export function buildCli(): Command {
   registerOfflineAuditCommands(audit);
   registerArchiveCommand(audit);
   registerReplayCommand(program);
+  registerDemoCommand(program);
 
   return program;
 }

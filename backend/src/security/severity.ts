@@ -27,6 +27,9 @@ export const KNOWN_EVENT_TYPES: Readonly<Record<string, EventSeverity>> = {
   'fail2ban.unban': 'info',
   'audit.integrity.failed': 'critical',
   'soar.infraction': 'medium',
+  // Alerts Alertmanager delivers (alertmanager/): the severity of each is its own, from its severity label.
+  'alertmanager.alert.firing': 'medium',
+  'alertmanager.alert.resolved': 'info',
 };
 
 /** The label for event types outside the bounded set. */

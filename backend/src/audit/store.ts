@@ -374,7 +374,12 @@ async function prepareSliced(head: Head, batch: readonly Pending[]): Promise<Pre
   return hasher.result();
 }
 
-const SLICE_ENTRIES = 250;
+/**
+ * About 0.4 ms of hashing: the database's answer to each round trip of the write in flight waits at most that
+ * long. Measured on the ingest bench (2 cores, PostgreSQL): slices of 250 entries, 24,000 entries/s; of 32,
+ * 32,000; of 16, no better.
+ */
+const SLICE_ENTRIES = 32;
 
 /** Assigns seqs and computes hashes entry by entry, from a copy of `head`. */
 class BatchHasher {

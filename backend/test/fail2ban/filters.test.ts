@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EventScanner } from '../../src/soar/event-scanner';
+import { parseSecuritySettings } from '../../src/security/config';
 import { tempDir } from '../helpers';
 import { countedBy, readIni, seconds, shippedRules } from './pairs';
 import { removeDir } from './server';
@@ -41,9 +42,14 @@ describe('the cartae-* jails are the auto-blocker rules', () => {
     expect(seconds(section?.get('bantime') ?? '')).toBe(rule?.action === 'ban_perm' ? -1 : rule?.duration);
   });
 
-  test('the only other jail is recidive, which the rules express as escalation (third ban in 7 days)', () => {
+  test("the only other jails: recidive (the rules' escalation), and the one the API bans in, which reads nothing", () => {
     const others = [...jails.keys()].filter((name) => name !== 'DEFAULT' && !PAIRS.some(([jail]) => jail === name));
-    expect(others).toEqual(['cartae-recidive']);
+    expect(others).toEqual(['cartae-recidive', 'cartae-secops']);
+    const enforcement = jails.get('cartae-secops');
+    expect(enforcement?.get('filter')).toBe('');
+    expect(enforcement?.get('logpath')).toBeUndefined();
+    expect(enforcement?.get('bantime')).toBe('-1');
+    expect(parseSecuritySettings(undefined).enforcement.fail2ban.jail).toBe('cartae-secops'); // the default
   });
 
   test('every filter in filter.d belongs to a jail, and the sample log has distinct lines', () => {

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createFail2banClient, type Fail2banClient } from '../../src/fail2ban';
+import { fail2banAdapter } from '../../src/security/fail2ban-adapter';
 import { shippedRules } from './pairs';
 import { removeDir, serverDir, startFail2banServer, waitFor, type TestServer } from './server';
 import { buildShippedConfig, canRunShipped, eventLine, SHIPPED_SKIP_REASON } from './shipped';
@@ -18,6 +19,7 @@ const CARTAE_JAILS = [
   'cartae-http-ddos',
   'cartae-port-scan',
   'cartae-recidive',
+  'cartae-secops',
 ];
 
 interface Report {
@@ -84,7 +86,7 @@ function get(server: TestServer, jail: string, key: string): Promise<string> {
         const bantime = rule.action === 'ban_perm' ? -1 : rule.duration;
         expected[`cartae-${rule.id}`] = [String(rule.threshold), String(rule.windowMs / 1000), String(bantime)];
       }
-      expect(Object.keys(expected).sort()).toEqual(CARTAE_JAILS);
+      expect(Object.keys(expected).sort()).toEqual(CARTAE_JAILS.filter((jail) => jail !== 'cartae-secops'));
       for (const [jail, values] of Object.entries(expected)) {
         const actual = await Promise.all(['maxretry', 'findtime', 'bantime'].map((key) => get(server, jail, key)));
         expect([jail, ...actual]).toEqual([jail, ...values]);
@@ -117,6 +119,23 @@ function get(server: TestServer, jail: string, key: string): Promise<string> {
       expect(readFileSync(path.join(dir, 'firewall.log'), 'utf8')).toContain('+cartae-recidive 203.0.113.9');
       expect(reports.filter((r) => r.fields.ip === '10.1.2.3')).toEqual([]);
     }, 60_000);
+
+    test('cartae-secops, the jail the API bans in: reads nothing, keeps a ban until the API lifts it, reports nothing', async () => {
+      expect(await get(server, 'cartae-secops', 'bantime')).toBe('-1');
+      expect(await get(server, 'cartae-secops', 'logpath')).toMatch(/No file is currently monitored/);
+      const adapter = fail2banAdapter(client, 'cartae-secops');
+      await adapter.ban('192.0.2.200');
+      expect((await client.jailStatus('cartae-secops')).bannedIps).toEqual(['192.0.2.200']);
+      await waitFor('the firewall ban', () =>
+        readFileSync(path.join(dir, 'firewall.log'), 'utf8').includes('+cartae-secops 192.0.2.200')
+      );
+      await adapter.unban('192.0.2.200');
+      expect((await client.jailStatus('cartae-secops')).bannedIps).toEqual([]);
+      await waitFor('the firewall unban', () =>
+        readFileSync(path.join(dir, 'firewall.log'), 'utf8').includes('-cartae-secops 192.0.2.200')
+      );
+      expect(reports.filter((r) => r.fields.ip === '192.0.2.200')).toEqual([]);
+    });
 
     test("a repeat offender's next ban, in another jail, lasts twice as long (bantime.increment)", async () => {
       log(eventLine('198.51.100.40', 'http.request', { path: '/api/v1/admin/users/1', status: 403 }).repeat(3));

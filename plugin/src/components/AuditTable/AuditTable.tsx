@@ -3,6 +3,7 @@ import { css } from '@emotion/css';
 import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
 import { Badge, Button, InteractiveTable, useStyles2, type Column } from '@grafana/ui';
 import type { AuditEventRecord } from '../../api/types';
+import { LoadMore } from '../LoadMore/LoadMore';
 
 interface Props {
   events: AuditEventRecord[];
@@ -69,23 +70,11 @@ export function AuditTable({ events, hasMore, isLoadingMore, onLoadMore, onSelec
   return (
     <div>
       <InteractiveTable columns={columns} data={events} getRowId={(row) => row.id} />
-      {hasMore && (
-        <div className={styles.more}>
-          <Button
-            variant="secondary"
-            icon={isLoadingMore ? 'spinner' : 'angle-down'}
-            onClick={onLoadMore}
-            disabled={isLoadingMore}
-          >
-            Load older entries
-          </Button>
-        </div>
-      )}
+      <LoadMore hasMore={hasMore} isLoadingMore={isLoadingMore} onLoadMore={onLoadMore} label="Load older entries" />
     </div>
   );
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
   mono: css({ fontFamily: theme.typography.fontFamilyMonospace }),
-  more: css({ display: 'flex', justifyContent: 'center', padding: theme.spacing(2) }),
 });

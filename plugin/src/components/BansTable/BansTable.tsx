@@ -1,8 +1,9 @@
 import React, { useMemo } from 'react';
 import { css } from '@emotion/css';
 import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
-import { Button, InteractiveTable, Stack, useStyles2, type Column } from '@grafana/ui';
+import { InteractiveTable, Stack, useStyles2, type Column } from '@grafana/ui';
 import type { Ban } from '../../api/types';
+import { LoadMore } from '../LoadMore/LoadMore';
 import { formatDuration } from '../../utils/duration';
 import { Countdown } from './Countdown';
 import { EnforcementBadges } from './EnforcementBadges';
@@ -82,18 +83,7 @@ export function BansTable({ bans, variant, canUnban, hasMore, isLoadingMore, onL
   return (
     <div>
       <InteractiveTable columns={columns} data={bans} getRowId={(row) => row.id} />
-      {hasMore && (
-        <div className={styles.more}>
-          <Button
-            variant="secondary"
-            icon={isLoadingMore ? 'spinner' : 'angle-down'}
-            onClick={onLoadMore}
-            disabled={isLoadingMore}
-          >
-            Load older bans
-          </Button>
-        </div>
-      )}
+      <LoadMore hasMore={hasMore} isLoadingMore={isLoadingMore} onLoadMore={onLoadMore} label="Load older bans" />
     </div>
   );
 }
@@ -117,5 +107,4 @@ function Ended({ ban }: { ban: Ban }) {
 const getStyles = (theme: GrafanaTheme2) => ({
   mono: css({ fontFamily: theme.typography.fontFamilyMonospace }),
   secondary: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
-  more: css({ display: 'flex', justifyContent: 'center', padding: theme.spacing(2) }),
 });

@@ -7,7 +7,7 @@ import type { AuditEventInput } from '../audit/entry';
 import { normalizeIp } from '../net/ip';
 import type { AlertmanagerAlert } from '../schemas/alertmanager';
 import type { EventSeverity } from '../security/severity';
-import type { SecurityEvent } from '../soar/event';
+import { bareEvent, type SecurityEvent } from '../soar/event';
 
 export const AlertStatus = { firing: 'firing', resolved: 'resolved' } as const;
 export type AlertStatus = (typeof AlertStatus)[keyof typeof AlertStatus];
@@ -161,18 +161,5 @@ export function alertEvent(input: AlertRecordInput & { ip: string }): SecurityEv
   const at = input.status === AlertStatus.resolved && input.endsAt !== null ? input.endsAt : input.startsAt;
   const summary = input.annotations.summary ?? input.annotations.description;
   const msg = [input.alertname ?? 'alert', summary].filter((part) => part !== undefined && part !== '').join(': ');
-  return {
-    time: at.toISOString(),
-    timeMs: at.getTime(),
-    event: ALERT_EVENT_TYPE[input.status],
-    ip: input.ip,
-    user: null,
-    method: null,
-    path: null,
-    status: null,
-    userAgent: null,
-    bytes: null,
-    msg: msg.slice(0, MSG_LIMIT),
-    jail: null,
-  };
+  return bareEvent(at.getTime(), ALERT_EVENT_TYPE[input.status], input.ip, msg.slice(0, MSG_LIMIT));
 }

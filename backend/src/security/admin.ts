@@ -4,7 +4,7 @@
  * written to the audit trail with who did it and why.
  */
 import { ConflictError } from '../errors';
-import type { SecurityEvent } from '../soar/event';
+import { bareEvent } from '../soar/event';
 import { actionEntry } from './audit-entries';
 import { resultOf, type IngestResult } from './batch';
 import { getBans, type BanRecordView } from './ban-query';
@@ -157,20 +157,12 @@ export async function reportInfraction(
   const rule = service.options.config.autoBlocker.rules.find((r) => r.id === ruleId);
   if (rule === undefined) return null;
   const now = Date.now();
-  const event: SecurityEvent = {
-    time: new Date(now).toISOString(),
-    timeMs: now,
-    event: 'soar.infraction',
+  const event = bareEvent(
+    now,
+    'soar.infraction',
     ip,
-    user: null,
-    method: null,
-    path: null,
-    status: null,
-    userAgent: null,
-    bytes: null,
-    msg: reason ?? `infraction of rule ${ruleId} reported by ${actor.user}`,
-    jail: null,
-  };
+    reason ?? `infraction of rule ${ruleId} reported by ${actor.user}`
+  );
   const entry = actionEntry({
     action: 'soar.infraction',
     resource: 'rule',

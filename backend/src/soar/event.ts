@@ -25,6 +25,12 @@ export interface SecurityEvent {
   jail: string | null;
 }
 
+/** An event the product makes itself (an infraction, an alert): a type, an address and a message, nothing else. */
+export function bareEvent(timeMs: number, event: string, ip: string, msg: string | null): SecurityEvent {
+  const none = { user: null, method: null, path: null, status: null, userAgent: null, bytes: null, jail: null };
+  return { time: new Date(timeMs).toISOString(), timeMs, event, ip, ...none, msg };
+}
+
 /** The fields the rule engine reads; a SecurityEvent is one, and so is the scanner while it holds a line. */
 export interface RuleInput {
   readonly timeMs: number;

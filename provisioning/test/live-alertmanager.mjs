@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { provisioningDir, readYaml } from './helpers.mjs';
-import { startServer } from './live-stack.mjs';
+import { freePort, startServer } from './live-stack.mjs';
 
 /** The Debian binary (upstream calls it `alertmanager`). */
 export const ALERTMANAGER = 'prometheus-alertmanager';
@@ -18,7 +18,7 @@ const stackDir = path.join(provisioningDir, 'alertmanager');
  * receivers, their URLs and secret files replaced; every alert to both, at once and every second (the stack waits
  * 30 s and then 5 min: a failing notification is retried at each flush).
  */
-export function writeAlertmanagerConfig({ dir, backendUrl, ingestToken, slackUrl }) {
+function writeAlertmanagerConfig({ dir, backendUrl, ingestToken, slackUrl }) {
   const stack = readYaml(path.join(stackDir, 'alertmanager.yml'));
   const receiver = (name) => structuredClone(stack.receivers.find((r) => r.name === name));
   mkdirSync(path.join(dir, 'secrets'), { recursive: true });
@@ -55,8 +55,15 @@ export function writeAlertmanagerConfig({ dir, backendUrl, ingestToken, slackUrl
   return file;
 }
 
-/** Starts the real Alertmanager on loopback, without clustering; resolves once it is ready. */
-export function startAlertmanager({ dir, configFile, port }) {
+/**
+ * Starts the real Alertmanager on loopback, on a free port, without clustering, with the configuration above and
+ * Slack at a loopback port nobody listens on (connection refused, as when Slack is unreachable); resolves once it is
+ * ready.
+ */
+export async function startAlertmanager({ dir, backendUrl, ingestToken }) {
+  const port = await freePort();
+  const slackUrl = `http://127.0.0.1:${await freePort()}/services/T00000000/B00000000/unreachable`;
+  const configFile = writeAlertmanagerConfig({ dir, backendUrl, ingestToken, slackUrl });
   return startServer({
     name: 'alertmanager',
     command: ALERTMANAGER,

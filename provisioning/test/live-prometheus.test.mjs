@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { parser as promqlParser } from '@prometheus-io/lezer-promql';
 import { collectQueries, interpolate, listQueries } from '@cartae/secops-dashboards/queries';
 import { alertRules } from './helpers.mjs';
-import { ALERTMANAGER, sendAlert, startAlertmanager, writeAlertmanagerConfig } from './live-alertmanager.mjs';
+import { ALERTMANAGER, sendAlert, startAlertmanager } from './live-alertmanager.mjs';
+import { absentMetrics, alertValue } from './live-queries.mjs';
 import {
   backendEnv,
   freePort,
@@ -37,41 +37,7 @@ const noAlertmanager = hasAlertmanager
   ? false
   : `${ALERTMANAGER} is not installed (apt-get install prometheus-alertmanager; CI installs it)`;
 
-/** Metrics nothing here produces, by name, with the reason: a query reading one must parse, not return series. */
-const ABSENT = {
-  node_cpu_seconds_total: 'node-exporter',
-  node_memory_MemAvailable_bytes: 'node-exporter',
-  node_memory_MemTotal_bytes: 'node-exporter',
-  node_filesystem_avail_bytes: 'node-exporter',
-  node_filesystem_size_bytes: 'node-exporter',
-  node_disk_read_bytes_total: 'node-exporter',
-  node_disk_written_bytes_total: 'node-exporter',
-  node_network_receive_bytes_total: 'node-exporter',
-  node_network_transmit_bytes_total: 'node-exporter',
-  node_boot_time_seconds: 'node-exporter',
-  node_uname_info: 'node-exporter',
-  container_cpu_usage_seconds_total: 'cAdvisor',
-  container_memory_working_set_bytes: 'cAdvisor',
-  container_spec_memory_limit_bytes: 'cAdvisor',
-  container_last_seen: 'cAdvisor',
-  pg_up: 'postgres-exporter',
-  pg_stat_database_numbackends: 'postgres-exporter',
-  pg_stat_database_xact_commit: 'postgres-exporter',
-  pg_stat_database_xact_rollback: 'postgres-exporter',
-  redis_up: 'redis-exporter',
-  redis_memory_used_bytes: 'redis-exporter',
-  redis_commands_processed_total: 'redis-exporter',
-  probe_success: 'blackbox-exporter (TLS probes)',
-  probe_ssl_earliest_cert_expiry: 'blackbox-exporter (TLS probes)',
-  // The backend exports these per jail of a running Fail2ban server; here Fail2ban is not reachable (fail2ban_up 0).
-  fail2ban_active_bans: 'a running Fail2ban server with jails',
-  fail2ban_banned_ips_total: 'a running Fail2ban server with jails',
-  // Alertmanager runs here, but only when its Debian package is installed.
-  ...(!hasAlertmanager && {
-    alertmanager_notifications_total: 'Alertmanager (package prometheus-alertmanager)',
-    alertmanager_notifications_failed_total: 'Alertmanager (package prometheus-alertmanager)',
-  }),
-};
+const ABSENT = absentMetrics({ hasAlertmanager });
 
 /** What the test sends to Alertmanager: routed to the backend's webhook and to the unreachable Slack. */
 const ALERT = {
@@ -82,16 +48,6 @@ const ALERT = {
   },
 };
 const SLACK_FAILURES = 'sum(alertmanager_notifications_failed_total{job="alertmanager", integration="slack"}) > 0';
-
-const COMPARISONS = new Set(['Eql', 'Neq', 'Gtr', 'Lss', 'Gte', 'Lte']);
-
-/** An alert expression without its threshold: the left side of its top-level comparison (the value it alerts on). */
-function alertValue(expr) {
-  const top = promqlParser.parse(expr).topNode.firstChild;
-  const operator = top?.name === 'BinaryExpr' ? top.firstChild?.nextSibling : undefined;
-  if (!operator || !COMPARISONS.has(operator.name)) return expr;
-  return expr.slice(top.firstChild.from, top.firstChild.to);
-}
 
 const absentIn = (expr) => selectedMetrics(expr).filter((metric) => metric in ABSENT);
 
@@ -124,16 +80,7 @@ describe(
         })
       );
       if (hasAlertmanager) {
-        const port = await freePort();
-        // Slack's address: a loopback port nobody listens on (connection refused, as when Slack is unreachable).
-        const slackUrl = `http://127.0.0.1:${await freePort()}/services/T00000000/B00000000/unreachable`;
-        const configFile = writeAlertmanagerConfig({
-          dir,
-          backendUrl: backend.url,
-          ingestToken: tokens.ingest,
-          slackUrl,
-        });
-        alertmanager = await startAlertmanager({ dir, configFile, port });
+        alertmanager = await startAlertmanager({ dir, backendUrl: backend.url, ingestToken: tokens.ingest });
       }
       const prometheusPort = await freePort();
       const configFile = writePrometheusConfig({

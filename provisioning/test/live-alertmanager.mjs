@@ -15,8 +15,8 @@ const stackDir = path.join(provisioningDir, 'alertmanager');
 
 /**
  * alertmanager.yml for this run: the stack's templates and its `cartae-secops` (webhook) and `warning` (Slack)
- * receivers, their URLs and secret files replaced; every alert to both, at once and every second (the stack waits
- * 30 s and then 5 min: a failing notification is retried at each flush).
+ * receivers, their URLs and secret files replaced; every alert to both, at once, and flushed every second where the
+ * stack flushes every 1 to 5 minutes (a failed notification is sent again at the next flush).
  */
 function writeAlertmanagerConfig({ dir, backendUrl, ingestToken, slackUrl }) {
   const stack = readYaml(path.join(stackDir, 'alertmanager.yml'));

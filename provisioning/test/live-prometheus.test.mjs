@@ -1,15 +1,18 @@
 // Every PromQL expression of every dashboard panel and every alert rule, run by a real Prometheus that scrapes the
-// real backend while the demo drives traffic and attacks at it. Each must parse; each must return series, except
-// those reading metrics listed in ABSENT (exporters and services that do not run here), each with its reason.
-// Skipped only when the prometheus binary is not installed (Debian package prometheus; CI installs it).
+// real backend and a real Alertmanager while the demo drives traffic and attacks at the backend. Each must parse;
+// each must return series, except those reading metrics listed in ABSENT (exporters and services that do not run
+// here), each with its reason. Alertmanager delivers to the backend's webhook and fails to reach Slack, so that
+// NotificationDeliveryFailing is seen telling them apart. Skipped only when the prometheus binary is not installed
+// (Debian package prometheus; CI installs it); the Alertmanager part only when prometheus-alertmanager is not.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { parser as promqlParser } from '@prometheus-io/lezer-promql';
 import { collectQueries, interpolate, listQueries } from '@cartae/secops-dashboards/queries';
 import { alertRules } from './helpers.mjs';
+import { ALERTMANAGER, sendAlert, startAlertmanager } from './live-alertmanager.mjs';
+import { absentMetrics, alertValue } from './live-queries.mjs';
 import {
   backendEnv,
   freePort,
@@ -28,57 +31,29 @@ import { promqlErrors, selectedMetrics } from './promql.mjs';
 const JOB = 'cartae-secops';
 const SCRAPE_SECONDS = 1;
 const DEMO_SECONDS = 20;
+const hasPrometheus = installed('prometheus');
+const hasAlertmanager = installed(ALERTMANAGER);
+const noAlertmanager = hasAlertmanager
+  ? false
+  : `${ALERTMANAGER} is not installed (apt-get install prometheus-alertmanager; CI installs it)`;
 
-/** Metrics nothing here produces, by name, with the reason: a query reading one must parse, not return series. */
-const ABSENT = {
-  node_cpu_seconds_total: 'node-exporter',
-  node_memory_MemAvailable_bytes: 'node-exporter',
-  node_memory_MemTotal_bytes: 'node-exporter',
-  node_filesystem_avail_bytes: 'node-exporter',
-  node_filesystem_size_bytes: 'node-exporter',
-  node_disk_read_bytes_total: 'node-exporter',
-  node_disk_written_bytes_total: 'node-exporter',
-  node_network_receive_bytes_total: 'node-exporter',
-  node_network_transmit_bytes_total: 'node-exporter',
-  node_boot_time_seconds: 'node-exporter',
-  node_uname_info: 'node-exporter',
-  container_cpu_usage_seconds_total: 'cAdvisor',
-  container_memory_working_set_bytes: 'cAdvisor',
-  container_spec_memory_limit_bytes: 'cAdvisor',
-  container_last_seen: 'cAdvisor',
-  pg_up: 'postgres-exporter',
-  pg_stat_database_numbackends: 'postgres-exporter',
-  pg_stat_database_xact_commit: 'postgres-exporter',
-  pg_stat_database_xact_rollback: 'postgres-exporter',
-  redis_up: 'redis-exporter',
-  redis_memory_used_bytes: 'redis-exporter',
-  redis_commands_processed_total: 'redis-exporter',
-  probe_success: 'blackbox-exporter (TLS probes)',
-  probe_ssl_earliest_cert_expiry: 'blackbox-exporter (TLS probes)',
-  // The backend exports these per jail of a running Fail2ban server; here Fail2ban is not reachable (fail2ban_up 0).
-  fail2ban_active_bans: 'a running Fail2ban server with jails',
-  fail2ban_banned_ips_total: 'a running Fail2ban server with jails',
-  // NotificationDeliveryFailing reads them, but the backend has no notifier: Alertmanager notifies people.
-  soar_notifications_sent_total: 'a notifier in the backend (there is none: Alertmanager sends notifications)',
-  soar_notifications_failed_total: 'a notifier in the backend (there is none: Alertmanager sends notifications)',
+const ABSENT = absentMetrics({ hasAlertmanager });
+
+/** What the test sends to Alertmanager: routed to the backend's webhook and to the unreachable Slack. */
+const ALERT = {
+  labels: { alertname: 'LiveNotificationCheck', severity: 'warning', category: 'secops', job: JOB },
+  annotations: {
+    summary: 'Notification check of the live test',
+    description: 'Sent to Alertmanager by the live test: to the backend’s webhook and to an unreachable Slack.',
+  },
 };
-
-const COMPARISONS = new Set(['Eql', 'Neq', 'Gtr', 'Lss', 'Gte', 'Lte']);
-
-/** An alert expression without its threshold: the left side of its top-level comparison (the value it alerts on). */
-function alertValue(expr) {
-  const top = promqlParser.parse(expr).topNode.firstChild;
-  const operator = top?.name === 'BinaryExpr' ? top.firstChild?.nextSibling : undefined;
-  if (!operator || !COMPARISONS.has(operator.name)) return expr;
-  return expr.slice(top.firstChild.from, top.firstChild.to);
-}
+const SLACK_FAILURES = 'sum(alertmanager_notifications_failed_total{job="alertmanager", integration="slack"}) > 0';
 
 const absentIn = (expr) => selectedMetrics(expr).filter((metric) => metric in ABSENT);
 
 const dashboardQueries = listQueries({ job: JOB });
 const variableQueries = collectQueries().filter((q) => q.variable !== undefined);
 const rules = alertRules();
-const hasPrometheus = installed('prometheus');
 
 describe(
   'dashboards and alert rules on a real Prometheus scraping the backend under demo traffic',
@@ -87,6 +62,7 @@ describe(
     const tokens = makeTokens();
     const dir = mkdtempSync(path.join(tmpdir(), 'cartae-live-'));
     let backend;
+    let alertmanager;
     let prometheus;
     let schema;
     let demoOutput = '';
@@ -103,11 +79,15 @@ describe(
           fail2banClient: path.join(dir, 'no-fail2ban-client'),
         })
       );
+      if (hasAlertmanager) {
+        alertmanager = await startAlertmanager({ dir, backendUrl: backend.url, ingestToken: tokens.ingest });
+      }
       const prometheusPort = await freePort();
       const configFile = writePrometheusConfig({
         dir,
         backendUrl: backend.url,
         prometheusPort,
+        alertmanagerPort: alertmanager && Number(new URL(alertmanager.url).port),
         metricsToken: tokens.metrics,
         intervalSeconds: SCRAPE_SECONDS,
       });
@@ -117,6 +97,17 @@ describe(
         async () => (await query(`up{job="${JOB}"} == 1`)).result.length === 1,
         30_000
       );
+      // An alert for Alertmanager to notify while the demo runs: it retries the unreachable Slack for 10 s before
+      // counting the notification as failed.
+      if (alertmanager) {
+        // Once Prometheus has a sample of Alertmanager's counters at 0: increase() sees the notifications that follow.
+        await waitFor(
+          'Prometheus to scrape Alertmanager',
+          async () => (await query('up{job="alertmanager"} == 1')).result.length === 1,
+          30_000
+        );
+        await sendAlert(alertmanager.url, ALERT);
+      }
 
       demoOutput = await runDemo({ backendUrl: backend.url, tokens, seconds: DEMO_SECONDS });
       // The Bans page, polled while Fail2ban is unreachable: the backend answers 503, a real 5xx for the error
@@ -149,10 +140,18 @@ describe(
         },
         30_000
       );
+      if (alertmanager) {
+        await waitFor(
+          'Alertmanager’s failed Slack notification to be scraped',
+          async () => (await query(SLACK_FAILURES)).result.length > 0,
+          30_000
+        );
+      }
     });
 
     after(async () => {
       await prometheus?.stop();
+      await alertmanager?.stop();
       await backend?.stop();
       await schema?.drop();
       rmSync(dir, { recursive: true, force: true });
@@ -174,6 +173,58 @@ describe(
         assert.equal(rule.health, 'ok', `${rule.name}: ${rule.lastError ?? rule.health}`);
       }
     });
+
+    test('Prometheus sends its alerts to the Alertmanager it scrapes', { skip: noAlertmanager }, async () => {
+      const { activeAlertmanagers } = await prometheusApi(prometheus.url, 'alertmanagers');
+      assert.deepEqual(
+        activeAlertmanagers.map((am) => am.url),
+        [`${alertmanager.url}/api/v2/alerts`]
+      );
+      const { result } = await query('up{job="alertmanager"}');
+      assert.deepEqual(
+        result.map((r) => r.value[1]),
+        ['1']
+      );
+    });
+
+    test(
+      'Alertmanager delivers to the backend’s webhook, fails to reach Slack, and NotificationDeliveryFailing tells them apart',
+      { skip: noAlertmanager },
+      async () => {
+        // The backend recorded the alert Alertmanager delivered to it, in its audit trail (the demo posts
+        // notifications of its own to the same route: this one is told apart by its name and receiver).
+        const url = new URL('/api/audit/events', backend.url);
+        url.search = new URLSearchParams({ action: 'alertmanager.alert.firing', limit: '500' }).toString();
+        const res = await fetch(url, { headers: { authorization: `Bearer ${tokens.viewer}` } });
+        assert.equal(res.status, 200, await res.clone().text());
+        const { events } = await res.json();
+        const delivered = events.filter((e) => e.metadata?.alertname === ALERT.labels.alertname);
+        assert.deepEqual(
+          delivered.map((e) => [e.metadata.receiver, e.metadata.annotations.summary]),
+          [['cartae-secops', ALERT.annotations.summary]]
+        );
+        const rule = rules.find((r) => r.alert === 'NotificationDeliveryFailing');
+        const ratios = Object.fromEntries(
+          (await query(alertValue(rule.expr))).result.map((r) => [r.metric.integration, Number(r.value[1])])
+        );
+        assert.equal(ratios.webhook, 0, JSON.stringify(ratios));
+        assert.ok(ratios.slack > 0.2 && ratios.slack <= 1, JSON.stringify(ratios));
+        // Prometheus evaluates the rule: pending (its `for` is 10 minutes) for Slack, and for Slack only.
+        const pending = await waitFor(
+          'NotificationDeliveryFailing to be pending',
+          async () => {
+            const { alerts } = await prometheusApi(prometheus.url, 'alerts');
+            const own = alerts.filter((a) => a.labels.alertname === rule.alert);
+            return own.length > 0 && own;
+          },
+          10_000
+        );
+        assert.deepEqual(
+          pending.map((a) => [a.labels.integration, a.labels.job, a.labels.severity, a.state]),
+          [['slack', 'alertmanager', 'critical', 'pending']]
+        );
+      }
+    );
 
     test('the dashboards’ variables resolve as Grafana would resolve them', async () => {
       assert.ok(variableQueries.length > 0);

@@ -1,6 +1,7 @@
 // Running the real pieces for the live check (live-prometheus.test.mjs): the secops backend (its command, through
 // tsx, on PGlite or on a schema of its own in TEST_DATABASE_URL), Prometheus (the Debian binary) scraping it with a
-// configuration derived from prometheus.yml, and the demo traffic generator. Loopback only.
+// configuration derived from prometheus.yml, and the demo traffic generator. Loopback only. Alertmanager, which
+// Prometheus then scrapes and alerts, is in live-alertmanager.mjs.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -155,18 +156,25 @@ export async function startBackend(env) {
 
 /**
  * prometheus.yml as the stack has it, pointed at this run: the backend job (metrics path, bearer token from a
- * file) and Prometheus's own job kept, their targets and secret files replaced; every rule file of rules/; short
- * intervals; no Alertmanager (none runs here).
+ * file), Prometheus's own job and, when one runs here (`alertmanagerPort`), the Alertmanager alerts are sent to and
+ * its scrape job, their targets and secret files replaced; every rule file of rules/; short intervals.
  */
-export function writePrometheusConfig({ dir, backendUrl, prometheusPort, metricsToken, intervalSeconds }) {
+export function writePrometheusConfig({
+  dir,
+  backendUrl,
+  prometheusPort,
+  alertmanagerPort,
+  metricsToken,
+  intervalSeconds,
+}) {
   const stack = readYaml(path.join(provisioningDir, 'prometheus', 'prometheus.yml'));
-  const job = (name) => stack.scrape_configs.find((j) => j.job_name === name);
+  const job = (name) => structuredClone(stack.scrape_configs.find((j) => j.job_name === name));
   mkdirSync(path.join(dir, 'secrets'), { recursive: true });
   writeFileSync(path.join(dir, 'secrets', 'metrics_token'), `${metricsToken}\n`, { mode: 0o600 });
-  const backend = structuredClone(job('cartae-secops'));
+  const backend = job('cartae-secops');
   backend.static_configs = [{ targets: [new URL(backendUrl).host] }];
   backend.authorization.credentials_file = path.join(dir, 'secrets', 'metrics_token');
-  const self = structuredClone(job('prometheus'));
+  const self = job('prometheus');
   self.static_configs = [{ targets: [`127.0.0.1:${prometheusPort}`] }];
   const interval = `${intervalSeconds}s`;
   const config = {
@@ -174,30 +182,30 @@ export function writePrometheusConfig({ dir, backendUrl, prometheusPort, metrics
     rule_files: [path.join(provisioningDir, 'prometheus', 'rules', '*.yml')],
     scrape_configs: [self, backend],
   };
+  if (alertmanagerPort !== undefined) {
+    const targets = [`127.0.0.1:${alertmanagerPort}`];
+    config.alerting = structuredClone(stack.alerting);
+    config.alerting.alertmanagers[0].static_configs = [{ targets }];
+    const alertmanager = job('alertmanager');
+    alertmanager.static_configs = [{ targets }];
+    config.scrape_configs.push(alertmanager);
+  }
   const file = path.join(dir, 'prometheus.yml');
   writeFileSync(file, stringify(config));
   return file;
 }
 
-/** Starts the real Prometheus on loopback with a temporary data folder; resolves once it is ready. */
-export async function startPrometheus({ dir, configFile, port }) {
-  const child = spawn(
-    'prometheus',
-    [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${path.join(dir, 'prometheus-data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] }
-  );
-  const process_ = supervise('prometheus', child);
-  const url = `http://127.0.0.1:${port}`;
+/**
+ * Starts a server (Prometheus, Alertmanager) that answers `${url}/-/ready` once it is; resolves when it does, and
+ * fails with the server's last lines when it exits first.
+ */
+export async function startServer({ name, command, args, url }) {
+  const process_ = supervise(name, spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
   try {
     await Promise.race([
-      waitFor('Prometheus to be ready', async () => (await fetch(`${url}/-/ready`)).ok, 60_000),
+      waitFor(`${name} to be ready`, async () => (await fetch(`${url}/-/ready`)).ok, 60_000),
       process_.exited.then(({ code, signal }) => {
-        throw new Error(`prometheus exited (${code ?? signal})\n${process_.log()}`);
+        throw new Error(`${name} exited (${code ?? signal})\n${process_.log()}`);
       }),
     ]);
   } catch (err) {
@@ -205,6 +213,21 @@ export async function startPrometheus({ dir, configFile, port }) {
     throw err;
   }
   return { ...process_, url };
+}
+
+/** Starts the real Prometheus on loopback with a temporary data folder; resolves once it is ready. */
+export function startPrometheus({ dir, configFile, port }) {
+  return startServer({
+    name: 'prometheus',
+    command: 'prometheus',
+    args: [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${path.join(dir, 'prometheus-data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    url: `http://127.0.0.1:${port}`,
+  });
 }
 
 /** Runs `cartae-secops demo` from the sources against the backend, for `seconds`; resolves with its output. */

@@ -37,8 +37,6 @@ const BACKEND_METRICS = [
   'audit_log_write_failures_total',
   'security_events_total',
   'fail2ban_up',
-  'soar_notifications_failed_total',
-  'soar_notifications_sent_total',
   'process_start_time_seconds',
 ];
 const EXPORTER_METRICS = [
@@ -49,6 +47,8 @@ const EXPORTER_METRICS = [
   'node_filesystem_avail_bytes', // node-exporter
   'node_filesystem_size_bytes',
   'probe_ssl_earliest_cert_expiry', // blackbox-exporter
+  'alertmanager_notifications_total', // Alertmanager: it sends every notification, the backend none
+  'alertmanager_notifications_failed_total',
 ];
 
 /** prometheus.yml in a temporary folder, with the compose secret it reads replaced by a local file. */
@@ -102,7 +102,7 @@ describe('prometheus.yml', () => {
     assert.match(output, /metrics_token/);
   });
 
-  test('scrapes the backend on /metrics with a bearer token from a file, and sends alerts to Alertmanager', () => {
+  test('scrapes the backend on /metrics with a bearer token from a file, and sends alerts to Alertmanager and scrapes it', () => {
     const config = readYaml(path.join(prometheusDir, 'prometheus.yml'));
     const backend = config.scrape_configs.find((job) => job.job_name === 'cartae-secops');
     assert.ok(backend, 'job cartae-secops (the rules select on it)');
@@ -110,6 +110,10 @@ describe('prometheus.yml', () => {
     assert.equal(backend.metrics_path, '/metrics');
     assert.deepEqual(backend.authorization, { type: 'Bearer', credentials_file: '/run/secrets/metrics_token' });
     assert.deepEqual(config.alerting.alertmanagers[0].static_configs[0].targets, ['alertmanager:9093']);
+    // NotificationDeliveryFailing reads Alertmanager's own counters: the Alertmanager alerts are sent to is scraped.
+    const alertmanager = config.scrape_configs.find((job) => job.job_name === 'alertmanager');
+    assert.ok(alertmanager, 'job alertmanager');
+    assert.deepEqual(alertmanager.static_configs, config.alerting.alertmanagers[0].static_configs);
     const jobs = config.scrape_configs.map((job) => job.job_name);
     for (const job of [
       'prometheus',

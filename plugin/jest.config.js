@@ -15,6 +15,8 @@ module.exports = {
   testEnvironment: 'jest-fixed-jsdom',
   // e2e specs (Playwright) and the test host are not jest tests
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/', '<rootDir>/host/'],
+  // the build scripts' own tests (they run in the node environment, see their docblock)
+  testMatch: [...base.testMatch, '<rootDir>/scripts/**/*.test.ts'],
   // jest-fixed-jsdom resolves some packages to their .mjs builds: compile those like the rest
   transform: { ...base.transform, '^.+\\.mjs$': base.transform['^.+\\.(t|j)sx?$'] },
   transformIgnorePatterns: [`${nodeModulesToTransform([...grafanaESModules, ...mswESModules])}(?!.*\\.mjs$)`],

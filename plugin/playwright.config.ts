@@ -1,6 +1,7 @@
 import type { PluginOptions } from '@grafana/plugin-e2e';
 import { defineConfig } from '@playwright/test';
 import { dirname } from 'node:path';
+import { chromiumLaunchOptions } from './tests/support/chromium';
 import { e2e } from './tests/support/env';
 
 const pluginE2eAuth = `${dirname(require.resolve('@grafana/plugin-e2e'))}/auth`;
@@ -29,18 +30,7 @@ export default defineConfig<PluginOptions>({
     viewport: { width: 1400, height: 900 },
     acceptDownloads: true,
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
   webServer: [
     {

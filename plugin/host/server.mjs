@@ -90,15 +90,22 @@ function page(user) {
 <label>Password <input name="password" type="password" autocomplete="current-password"></label>
 <button type="submit">Log in</button></form></body></html>`;
   }
-  return `${head}<body class="theme-dark"><div id="reactRoot"></div><script src="/public/build/host.js"></script></body></html>`;
+  return `${head}<body class="theme-dark"><div id="reactRoot"></div><script type="module" src="/public/build/host.js"></script></body></html>`;
 }
+
+// Grafana in production lets browsers keep its bundles and plugin files for an hour
+// (https://github.com/grafana/grafana/pull/64051): a page opened again does not download and compile them anew.
+const STATIC_CACHE = 'public, max-age=3600';
 
 function sendFile(res, file) {
   if (!file || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
     res.writeHead(404, { 'content-type': 'text/plain' });
     return res.end('not found');
   }
-  res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+  res.writeHead(200, {
+    'content-type': TYPES[path.extname(file)] || 'application/octet-stream',
+    'cache-control': STATIC_CACHE,
+  });
   fs.createReadStream(file).pipe(res);
 }
 

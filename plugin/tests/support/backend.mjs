@@ -19,7 +19,8 @@ const child = spawn(process.execPath, [path.join(root, 'backend/bin/cartae-secop
   stdio: ['ignore', 'inherit', 'inherit'],
   env: {
     PATH: env.PATH ?? '',
-    HOST: '127.0.0.1',
+    // E2E_BACKEND_HOST=0.0.0.0 when a Grafana outside this machine's loopback (e.g. in Docker) must reach it
+    HOST: env.E2E_BACKEND_HOST ?? '127.0.0.1',
     PORT: env.E2E_BACKEND_PORT,
     DATA_DIR: dataDir,
     ...(env.TEST_DATABASE_URL ? { DATABASE_URL: env.TEST_DATABASE_URL, DATABASE_SCHEMA: schema } : {}),

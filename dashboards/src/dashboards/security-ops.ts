@@ -31,7 +31,7 @@ import {
   timeSeries,
   valueText,
 } from '../panels';
-import { auditIntegrityStat, severityColors } from './shared';
+import { auditIntegrityStat, countStat, severityColors } from './shared';
 
 /** Bans held by Fail2ban, one value per jail even when several replicas read the same server. */
 const FAIL2BAN_BANS = `sum(max by (jail) (${backend('fail2ban_active_bans')}))`;
@@ -82,16 +82,22 @@ export function securityOps(): Dashboard {
         .links([pageLink('bans')])
     )
     .withPanel(
-      statPanel('Active bans (auto-blocker)', 'IPs the auto-blocker holds banned right now.', 'short')
-        .withTarget(promQuery(`max(${backend('soar_active_bans')})`, { legend: 'auto-blocker' }))
-        .thresholds(thresholds('blue'))
-        .links([pageLink('bans')])
+      countStat(
+        'Active bans (auto-blocker)',
+        'IPs the auto-blocker holds banned right now.',
+        `max(${backend('soar_active_bans')})`,
+        'auto-blocker',
+        'bans'
+      )
     )
     .withPanel(
-      statPanel('Active bans (Fail2ban)', 'IPs banned by Fail2ban right now, all jails.', 'short')
-        .withTarget(promQuery(FAIL2BAN_BANS, { legend: 'Fail2ban' }))
-        .thresholds(thresholds('blue'))
-        .links([pageLink('bans')])
+      countStat(
+        'Active bans (Fail2ban)',
+        'IPs banned by Fail2ban right now, all jails.',
+        FAIL2BAN_BANS,
+        'Fail2ban',
+        'bans'
+      )
     )
     .withPanel(
       statPanel(
@@ -193,14 +199,13 @@ export function securityOps(): Dashboard {
     .withRow(new RowBuilder('Audit trail'))
     .withPanel(auditIntegrityStat())
     .withPanel(
-      statPanel(
+      countStat(
         'Audit entries',
         'Entries in the audit trail (all replicas, read from the database): the Merkle tree size.',
-        'short'
+        `max(${backend('audit_log_tree_size')})`,
+        'entries',
+        'audit'
       )
-        .withTarget(promQuery(`max(${backend('audit_log_tree_size')})`, { legend: 'entries' }))
-        .thresholds(thresholds('blue'))
-        .links([pageLink('audit')])
     )
     .withPanel(
       statPanel(

@@ -32,7 +32,7 @@ import {
   timeSeries,
   withThresholdLine,
 } from '../panels';
-import { auditIntegrityStat, severityColors, topIpsTable } from './shared';
+import { auditIntegrityStat, countStat, severityColors, topIpsTable } from './shared';
 
 const REFUSED = 'status=~"401|403|429"';
 
@@ -53,20 +53,22 @@ export function securityOverview(): Dashboard {
 
     .withRow(new RowBuilder('At a glance'))
     .withPanel(
-      statPanel('Active bans', 'IPs the auto-blocker holds banned right now (one value for all replicas).', 'short')
-        .withTarget(promQuery(`max(${backend('soar_active_bans')})`, { legend: 'active bans' }))
-        .thresholds(thresholds('blue'))
-        .links([pageLink('bans')])
+      countStat(
+        'Active bans',
+        'IPs the auto-blocker holds banned right now (one value for all replicas).',
+        `max(${backend('soar_active_bans')})`,
+        'active bans',
+        'bans'
+      )
     )
     .withPanel(
-      statPanel(
+      countStat(
         'IPs blocked (24 h)',
         'Distinct IPs blocked over the last 24 hours, whatever the time picker says.',
-        'short'
+        `max(${backend('security_events_blocked_ips_24h')})`,
+        'blocked IPs',
+        'bans'
       )
-        .withTarget(promQuery(`max(${backend('security_events_blocked_ips_24h')})`, { legend: 'blocked IPs' }))
-        .thresholds(thresholds('blue'))
-        .links([pageLink('bans')])
     )
     .withPanel(
       statPanel(

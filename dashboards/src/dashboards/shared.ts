@@ -1,7 +1,7 @@
 /** Panels that more than one dashboard shows the same way. */
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import type { DynamicConfigValue, MatcherConfig } from '@grafana/grafana-foundation-sdk/dashboard';
-import { backend, ipLinks, pageLink, REQUEST_LOG } from '../common';
+import { backend, ipLinks, pageLink, REQUEST_LOG, type PluginPage } from '../common';
 import { lokiQuery, promQuery, statPanel, tablePanel, thresholds, valueText } from '../panels';
 
 /** The latest whole-trail verification (any replica or the CLI): the first thing an auditor asks. */
@@ -17,6 +17,14 @@ export function auditIntegrityStat() {
     .colorMode(common.BigValueColorMode.Background)
     .graphMode(common.BigValueGraphMode.None)
     .links([pageLink('audit')]);
+}
+
+/** A count read from one query (a gauge of the backend, one value for all replicas), linked to the page acting on it. */
+export function countStat(title: string, description: string, query: string, legend: string, page: PluginPage) {
+  return statPanel(title, description, 'short')
+    .withTarget(promQuery(query, { legend }))
+    .thresholds(thresholds('blue'))
+    .links([pageLink(page)]);
 }
 
 const SEVERITY_COLORS: Record<string, string> = {

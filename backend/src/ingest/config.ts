@@ -4,7 +4,7 @@
  * `soar-config.yml: ingest.files[2].from`. Relative paths are resolved against the working directory, as DATA_DIR is.
  */
 import path from 'node:path';
-import { ConfigError } from '../config/errors';
+import { fail, integer, mapping } from '../config/values';
 import { JAIL_PATTERN } from '../soar/event';
 import { MAX_LINE_BYTES } from '../soar/line-splitter';
 
@@ -38,26 +38,6 @@ export interface IngestConfig {
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024 + MAX_LINE_BYTES;
 /** Each followed file keeps one line buffer of `maxLineBytes`; the cap keeps a typo from taking the memory. */
 const MAX_FILES = 256;
-
-type Obj = Record<string, unknown>;
-
-function fail(key: string, detail: string, value?: unknown): never {
-  throw new ConfigError(key, value === undefined ? detail : `${detail} (got ${JSON.stringify(value)})`);
-}
-
-function mapping(value: unknown, key: string, known: readonly string[]): Obj {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(key, 'must be a mapping', value);
-  for (const name of Object.keys(value)) if (!known.includes(name)) fail(`${key}.${name}`, 'is not a known key');
-  return value as Obj;
-}
-
-function integer(value: unknown, key: string, min: number, max: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max) {
-    fail(key, `must be an integer from ${min} to ${max}`, value);
-  }
-  return value as number;
-}
 
 function filePath(value: unknown, key: string, cwd: string): string {
   if (typeof value !== 'string' || value.trim() === '') fail(key, 'must be a file path', value);

@@ -2,7 +2,7 @@
  * The `autoBlocker` section of soar-config.yml (format of the seeds, semantics in issue 4 and README.md):
  * validated here so that every error names its key, e.g. `soar-config.yml: autoBlocker.rules[2].threshold`.
  */
-import { ConfigError } from '../config/errors';
+import { fail, integer, mapping } from '../config/values';
 import { normalizeCidr } from '../net/ip';
 import { DEFAULT_AUTO_BLOCKER } from './config-defaults';
 import { EVENT_TYPE_PATTERN, JAIL_PATTERN } from './event';
@@ -50,26 +50,7 @@ export interface AutoBlockerConfig {
   rules: AutoBlockerRule[];
 }
 
-type Obj = Record<string, unknown>;
 const DAY_MS = 86_400_000;
-
-function fail(key: string, detail: string, value?: unknown): never {
-  throw new ConfigError(key, value === undefined ? detail : `${detail} (got ${JSON.stringify(value)})`);
-}
-
-function object(value: unknown, key: string, known: readonly string[]): Obj {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(key, 'must be a mapping', value);
-  for (const name of Object.keys(value)) if (!known.includes(name)) fail(`${key}.${name}`, 'is not a known key');
-  return value as Obj;
-}
-
-function integer(value: unknown, key: string, min: number, max: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max) {
-    fail(key, `must be an integer from ${min} to ${max}`, value);
-  }
-  return value as number;
-}
 
 function list<T>(value: unknown, key: string, item: (v: unknown, key: string) => T): T[] {
   if (!Array.isArray(value)) fail(key, 'must be a list', value);
@@ -92,7 +73,7 @@ function choice<T extends string>(value: unknown, key: string, choices: Record<s
 
 function parseMatch(raw: unknown, key: string): RuleMatch {
   if (raw === undefined || raw === null) return {};
-  const m = object(raw, key, ['event', 'status', 'method', 'pathPrefix']);
+  const m = mapping(raw, key, ['event', 'status', 'method', 'pathPrefix']);
   const match: RuleMatch = {};
   if (m.event !== undefined) match.event = list(m.event, `${key}.event`, (v, k) => text(v, k, EVENT_TYPE_PATTERN));
   if (m.status !== undefined) match.status = list(m.status, `${key}.status`, (v, k) => integer(v, k, 100, 599, 0));
@@ -104,7 +85,7 @@ function parseMatch(raw: unknown, key: string): RuleMatch {
 }
 
 function parseRule(raw: unknown, key: string): AutoBlockerRule {
-  const r = object(raw, key, ['id', 'name', 'match', 'threshold', 'windowMs', 'duration', 'action', 'severity']);
+  const r = mapping(raw, key, ['id', 'name', 'match', 'threshold', 'windowMs', 'duration', 'action', 'severity']);
   const id = text(r.id, `${key}.id`, JAIL_PATTERN);
   const action = choice(r.action, `${key}.action`, RuleAction, RuleAction.banTemp);
   // Fail2ban's defaults (maxretry 5, findtime 10m, bantime 10m), so that nobody has to relearn them.
@@ -123,7 +104,7 @@ function parseRule(raw: unknown, key: string): AutoBlockerRule {
 function parseEscalation(raw: unknown, key: string): Escalation {
   const defaults = DEFAULT_AUTO_BLOCKER.escalation;
   if (raw === undefined) return { ...defaults };
-  const e = object(raw, key, ['factor', 'maxDuration', 'permanentAfter', 'permanentWindowMs']);
+  const e = mapping(raw, key, ['factor', 'maxDuration', 'permanentAfter', 'permanentWindowMs']);
   const factor = e.factor ?? defaults.factor;
   if (typeof factor !== 'number' || !(factor >= 1 && factor <= 1000)) {
     fail(`${key}.factor`, 'must be a number from 1 to 1000', factor);
@@ -153,7 +134,7 @@ function parseCidr(value: unknown, key: string): string {
  */
 export function parseAutoBlockerConfig(raw: unknown, where = 'autoBlocker'): AutoBlockerConfig {
   if (raw === undefined || raw === null) return structuredClone(DEFAULT_AUTO_BLOCKER);
-  const section = object(raw, where, ['whitelist', 'escalation', 'rules']);
+  const section = mapping(raw, where, ['whitelist', 'escalation', 'rules']);
   const rules =
     section.rules === undefined
       ? structuredClone(DEFAULT_AUTO_BLOCKER.rules)

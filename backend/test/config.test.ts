@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../src/config';
-import { tempDir } from './helpers';
+import { tempDir, thrown } from './helpers';
 
 function load(env: Record<string, string>, yaml?: string): Config {
   const cwd = tempDir();
@@ -9,15 +9,7 @@ function load(env: Record<string, string>, yaml?: string): Config {
   return loadConfig({ ...(yaml !== undefined ? { SOAR_CONFIG: 'soar.yml' } : {}), ...env }, { cwd });
 }
 
-function errorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+const errorOf = (fn: () => unknown) => thrown(fn, ConfigError);
 
 describe('configuration', () => {
   test('defaults: loopback on 3010, PGlite in ./data, no file needed', () => {

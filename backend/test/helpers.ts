@@ -146,3 +146,14 @@ export async function postAuditEvents(t: TestApp, events: readonly unknown[]): P
   expect(res.statusCode).toBe(201);
   await t.app.audit.flush();
 }
+
+/** The error `fn` throws, which must be an instance of `type`. */
+export function thrown<E extends Error>(fn: () => unknown, type: new (...args: never[]) => E): E {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof type) return err;
+    throw err;
+  }
+  throw new Error(`expected a ${type.name}`);
+}

@@ -2,17 +2,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
 import { DEFAULT_MAX_LINE_BYTES, parseIngestConfig } from '../../src/ingest/config';
+import { thrown } from '../helpers';
 import { tempDir } from './support';
 
-function errorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+const errorOf = (fn: () => unknown) => thrown(fn, ConfigError);
 
 describe('the ingest section', () => {
   test('absent: nothing is tailed; positions would go to the data folder', () => {

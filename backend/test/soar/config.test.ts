@@ -5,7 +5,7 @@ import { parseAutoBlockerConfig } from '../../src/soar/config';
 import { DEFAULT_AUTO_BLOCKER } from '../../src/soar/config-defaults';
 import { loadAutoBlockerConfig } from '../../src/soar/config-file';
 import { tempDir } from '../helpers';
-import { thrown } from './support';
+import { thrown } from '../helpers';
 
 const SHIPPED = path.resolve(__dirname, '../../../provisioning/soar/soar-config.yml');
 

@@ -1,7 +1,7 @@
 import { SecurityEventError } from '../../src/soar/event';
 import { EventScanner } from '../../src/soar/event-scanner';
 import { parseSecurityEvent, parseSecurityEvents } from '../../src/soar/event-validate';
-import { thrown } from './support';
+import { thrown } from '../helpers';
 
 const base = { time: '2026-03-01T12:00:00.250Z', event: 'auth.login.failed', ip: '192.0.2.1' };
 

@@ -33,14 +33,3 @@ export function engineWith(
 export function authRule(threshold: number, windowMs: number, duration = 3600, id = 'auth') {
   return { id, match: { event: ['auth.login.failed'] }, threshold, windowMs, duration };
 }
-
-/** The error `fn` throws, which must be an instance of `type`. */
-export function thrown<E extends Error>(fn: () => unknown, type: new (...args: never[]) => E): E {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof type) return err;
-    throw err;
-  }
-  throw new Error(`expected a ${type.name}`);
-}

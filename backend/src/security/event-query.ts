@@ -7,6 +7,7 @@ import type { Queryable } from '../db';
 import { parseAuditFilter } from '../audit/query';
 import { normalizeIp } from '../net/ip';
 import type { Outcome } from '../soar/decision';
+import type { SecurityEvent } from '../soar/event';
 import type { EventSeverity } from './severity';
 
 export interface SecurityEventFilter {
@@ -22,19 +23,10 @@ export interface SecurityEventFilter {
 
 export type SecurityEventFilterInput = Omit<SecurityEventFilter, 'from' | 'to'> & { from?: string; to?: string };
 
-export interface SecurityEventRecord {
+/** A stored event: the canonical fields (its type as `type`) and what the pipeline made of it. */
+export interface SecurityEventRecord extends Omit<SecurityEvent, 'timeMs' | 'event'> {
   id: string;
-  time: string;
   type: string;
-  ip: string;
-  user: string | null;
-  method: string | null;
-  path: string | null;
-  status: number | null;
-  userAgent: string | null;
-  bytes: number | null;
-  msg: string | null;
-  jail: string | null;
   severity: EventSeverity;
   outcome: Outcome;
   ruleId: string | null;

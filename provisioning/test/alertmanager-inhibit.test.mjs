@@ -7,8 +7,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import { provisioningDir, readYaml } from './helpers.mjs';
-import { ALERTMANAGER, sendAlert } from './live-alertmanager.mjs';
-import { freePort, installed, startServer, waitFor } from './live-stack.mjs';
+import { ALERTMANAGER, runAlertmanager, sendAlert } from './live-alertmanager.mjs';
+import { installed, waitFor } from './live-stack.mjs';
 
 const shipped = readYaml(path.join(provisioningDir, 'alertmanager', 'alertmanager.yml'));
 const skip = installed(ALERTMANAGER) ? false : `${ALERTMANAGER} is not installed`;
@@ -23,19 +23,7 @@ describe('inhibit rules on the real Alertmanager', { skip }, () => {
     // The shipped inhibit rules, verbatim; one receiver that sends nothing (routing is amtool's test).
     const config = { route: { receiver: 'none' }, receivers: [{ name: 'none' }], inhibit_rules: shipped.inhibit_rules };
     writeFileSync(configFile, stringify(config));
-    const port = await freePort();
-    alertmanager = await startServer({
-      name: 'alertmanager',
-      command: ALERTMANAGER,
-      args: [
-        `--config.file=${configFile}`,
-        `--storage.path=${path.join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--cluster.listen-address=',
-        '--log.level=warn',
-      ],
-      url: `http://127.0.0.1:${port}`,
-    });
+    alertmanager = await runAlertmanager(dir, configFile);
   });
 
   after(async () => {

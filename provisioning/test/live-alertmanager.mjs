@@ -61,9 +61,13 @@ function writeAlertmanagerConfig({ dir, backendUrl, ingestToken, slackUrl }) {
  * ready.
  */
 export async function startAlertmanager({ dir, backendUrl, ingestToken }) {
-  const port = await freePort();
   const slackUrl = `http://127.0.0.1:${await freePort()}/services/T00000000/B00000000/unreachable`;
-  const configFile = writeAlertmanagerConfig({ dir, backendUrl, ingestToken, slackUrl });
+  return runAlertmanager(dir, writeAlertmanagerConfig({ dir, backendUrl, ingestToken, slackUrl }));
+}
+
+/** The real Alertmanager with `configFile`, on a free loopback port, without clustering; resolves once ready. */
+export async function runAlertmanager(dir, configFile) {
+  const port = await freePort();
   return startServer({
     name: 'alertmanager',
     command: ALERTMANAGER,

@@ -122,25 +122,19 @@ const toEnded = (row: EndedRow): EndedBan => ({
 const ENDED_COLUMNS = 'id::text AS id, abbrev(ip) AS ip, rule_id, until';
 
 /** Lifts the bans in force of exactly this address or block (normally one); queues their unban. */
-export async function liftBans(db: Queryable, block: string, by: string, reason: string): Promise<EndedBan[]> {
-  const { rows } = await db.query<EndedRow>(
-    `UPDATE bans SET lifted_at = now(), lifted_by = $2, lift_reason = $3
-      WHERE ip = $1::inet AND lifted_at IS NULL AND (until IS NULL OR until > now())
-     RETURNING ${ENDED_COLUMNS}`,
-    [block, by, reason]
-  );
-  await enqueueUnban(
-    db,
-    rows.map((r) => r.id)
-  );
-  return rows.map(toEnded);
+export function liftBans(db: Queryable, block: string, by: string, reason: string): Promise<EndedBan[]> {
+  return liftWhere(db, 'ip = $1::inet', block, by, reason);
 }
 
 /** Lifts the bans in force of addresses and blocks inside `block` (it was whitelisted); queues their unban. */
-export async function liftBansWithin(db: Queryable, block: string, by: string, reason: string): Promise<EndedBan[]> {
+export function liftBansWithin(db: Queryable, block: string, by: string, reason: string): Promise<EndedBan[]> {
+  return liftWhere(db, 'ip <<= $1::inet', block, by, reason);
+}
+
+async function liftWhere(db: Queryable, target: string, block: string, by: string, reason: string) {
   const { rows } = await db.query<EndedRow>(
     `UPDATE bans SET lifted_at = now(), lifted_by = $2, lift_reason = $3
-      WHERE ip <<= $1::inet AND lifted_at IS NULL AND (until IS NULL OR until > now())
+      WHERE ${target} AND lifted_at IS NULL AND (until IS NULL OR until > now())
      RETURNING ${ENDED_COLUMNS}`,
     [block, by, reason]
   );

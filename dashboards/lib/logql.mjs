@@ -1,16 +1,10 @@
 // LogQL read with Grafana's Lezer grammar (@grafana/lezer-logql, what Grafana's Loki editor uses): syntax
 // errors, the stream selector's labels, and every label or extracted field the pipeline refers to.
 import { parser } from '@grafana/lezer-logql';
+import { syntaxErrorsOf } from './lezer.mjs';
 
 export function syntaxErrors(expr) {
-  const errors = [];
-  parser.parse(expr).iterate({
-    enter(node) {
-      if (node.type.isError)
-        errors.push({ at: node.from, near: expr.slice(Math.max(0, node.from - 20), node.to + 20) });
-    },
-  });
-  return errors;
+  return syntaxErrorsOf(parser, expr);
 }
 
 /**

@@ -1,17 +1,11 @@
 // PromQL read with Prometheus's own Lezer grammar (the one its web UI uses): syntax errors, and what an
 // expression selects and groups by, so the tests can hold every query to the metric allow-list.
 import { parser } from '@prometheus-io/lezer-promql';
+import { syntaxErrorsOf } from './lezer.mjs';
 
 /** Positions of the parser's error nodes: empty when the expression is valid PromQL. */
 export function syntaxErrors(expr) {
-  const errors = [];
-  parser.parse(expr).iterate({
-    enter(node) {
-      if (node.type.isError)
-        errors.push({ at: node.from, near: expr.slice(Math.max(0, node.from - 20), node.to + 20) });
-    },
-  });
-  return errors;
+  return syntaxErrorsOf(parser, expr);
 }
 
 const childrenNamed = (node, name) => {

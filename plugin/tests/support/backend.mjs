@@ -46,6 +46,8 @@ async function cleanUp() {
   }
 }
 
+// Stopped by Playwright with a signal: stop the backend, drop the run's schema, exit 0. If the backend dies on its
+// own, clean up and exit 1 so that Playwright reports the web server as failed instead of waiting for it.
 let stopping = false;
 async function stop() {
   if (stopping) {
